@@ -1,0 +1,169 @@
+"""One validated `Settings` for the whole process, read from the environment and `.env`.
+
+Nested groups use `__` (`QDRANT__URL`, `OPENAI__API_KEY`, …). Placeholder values copied from
+`.env.example` (`YOUR_KEY_HERE`, `<your-key>`, `changeme`) count as unset, so a half-edited `.env`
+never sends a fake key to a paid API. Nothing else in the package reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDER = re.compile(
+    r"^(your[_\- ].*|.*_here|<.*>|\{.*\}|changeme|change[_\- ]me|x{3,}|\.{3}|todo|placeholder)$",
+    re.IGNORECASE,
+)
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def is_placeholder(value: object) -> bool:
+    """True for values people paste from examples instead of a real secret or URL."""
+    return isinstance(value, str) and bool(_PLACEHOLDER.match(value.strip()))
+
+
+class _Group(BaseModel):
+    """A settings group: placeholders fall back to the field's default (usually unset)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_placeholders(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not is_placeholder(v) and v != ""}
+        return data
+
+
+def _http_url(value: str | None, setting: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"{setting} must start with http:// or https:// (got {value!r})")
+    return value
+
+
+class GroqSettings(_Group):
+    api_key: SecretStr | None = None
+    model: str = "openai/gpt-oss-20b"
+
+
+class OpenAISettings(_Group):
+    """Any OpenAI-compatible endpoint: OpenAI itself, Ollama, vLLM, llama.cpp server."""
+
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    timeout_s: float = Field(default=6.0, gt=0, le=60)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "OPENAI__BASE_URL")
+
+    @property
+    def configured(self) -> bool:
+        return self.api_key is not None or self.base_url is not None
+
+
+class QdrantSettings(_Group):
+    """Qdrant server or Qdrant Cloud; unset means the index lives in memory."""
+
+    url: str | None = None
+    api_key: SecretStr | None = None
+    timeout_s: float = Field(default=3.0, gt=0, le=60)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "QDRANT__URL")
+
+
+class DataSettings(_Group):
+    path: Path = Path("data/properties.csv")
+
+
+class ApiSettings(_Group):
+    key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class SearchSettings(_Group):
+    """Hybrid search tuning. Weights are query parameters: change them without re-indexing."""
+
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    model_cache_dir: Path = Path.home() / ".cache" / "property-agent" / "models"
+    default_limit: int = Field(default=3, ge=1, le=20)
+    description_weight: float = 1.0
+    price_weight: float = 0.35
+    size_weight: float = 0.25
+    price_min: int = Field(default=50_000, gt=0)
+    price_max: int = Field(default=12_000_000, gt=0)
+    sqft_min: int = Field(default=15, gt=0)
+    sqft_max: int = Field(default=1_500, gt=0)
+    threads: int = Field(default=2, ge=1, le=32)
+    fuzzy_threshold: float = Field(default=84.0, ge=50, le=100)
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> SearchSettings:
+        if self.price_min >= self.price_max:
+            raise ValueError("SEARCH__PRICE_MIN must be below SEARCH__PRICE_MAX")
+        if self.sqft_min >= self.sqft_max:
+            raise ValueError("SEARCH__SQFT_MIN must be below SEARCH__SQFT_MAX")
+        return self
+
+
+class Settings(BaseSettings):
+    model_config: ClassVar[SettingsConfigDict] = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    groq: GroqSettings = GroqSettings()
+    openai: OpenAISettings = OpenAISettings()
+    qdrant: QdrantSettings = QdrantSettings()
+    data: DataSettings = DataSettings()
+    api: ApiSettings = ApiSettings()
+    search: SearchSettings = SearchSettings()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, v: Any) -> Any:
+        return v.upper() if isinstance(v, str) else v
+
+
+class SettingsError(Exception):
+    """Start-up configuration is invalid; the message names each environment variable to fix."""
+
+
+def env_name(loc: tuple[int | str, ...]) -> str:
+    """Map a pydantic error location such as ("qdrant", "url") to `QDRANT__URL`."""
+    return "__".join(str(part).upper() for part in loc if not str(part).startswith("_"))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings once at start-up, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = [f"  {env_name(err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()]
+        raise SettingsError("Invalid configuration:\n" + "\n".join(lines)) from None

@@ -1,0 +1,122 @@
+"""The words the product speaks in: listings, search requests, parsed queries and results.
+
+Plain pydantic models with no framework imports, so every layer (search, agent, voice, API) can
+share them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
+
+MAX_QUERY_CHARS = 500
+MAX_LIMIT = 20
+
+
+class Property(BaseModel):
+    """One listing. `sqft` keeps the seed's column name but holds floor area in square metres."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    description: str
+    baths: int = Field(ge=0)
+    rooms: int = Field(ge=0)
+    sqft: int = Field(gt=0)
+    location: str
+    price: int = Field(gt=0)
+
+
+class SearchFilters(BaseModel):
+    """Hard filters plus the free text for semantic similarity; None means "not stated"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    location: str | None = None
+    min_rooms: int | None = None
+    min_baths: int | None = None
+    price_smaller_than: int | None = None
+    price_bigger_than: int | None = None
+    sqft_bigger_than: int | None = None
+    description_query: str | None = None
+
+    def constraints(self) -> dict[str, int | str]:
+        """The stated hard constraints (everything but the free text)."""
+        data = self.model_dump(exclude={"description_query"}, exclude_none=True)
+        return data
+
+
+class PlaceIssue(StrEnum):
+    UNKNOWN = "unknown"  # a place we have no listings for ("Barcelona", "Aravaca")
+    VAGUE = "vague"  # not a neighbourhood ("downtown", "the beach", "somewhere central")
+    EXCLUDED = "excluded"  # the caller ruled it out ("anywhere but Centro"): no filter is set
+    EXTRA = "extra"  # a second neighbourhood: one location filter is applied, the rest noted
+
+
+class FlaggedPlace(BaseModel):
+    """A place the caller mentioned that did not become a location filter, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    issue: PlaceIssue
+    suggestion: str | None = None
+
+
+class RankingPreferences(BaseModel):
+    """Soft preferences that change weights, not filters ("cheap", "spacious", "under 60 m²")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cheaper: bool = False
+    bigger: bool = False
+    smaller: bool = False
+
+
+class ParsedQuery(BaseModel):
+    """What query understanding extracted from a sentence, and by which parser."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    filters: SearchFilters
+    flagged_places: tuple[FlaggedPlace, ...] = ()
+    preferences: RankingPreferences = RankingPreferences()
+    parser: str = "local"
+
+
+class Relaxation(BaseModel):
+    """One way to get results when nothing matched: which constraint to drop and what then."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    sentence: str
+
+
+class SearchResult(BaseModel):
+    query: str
+    parsed: ParsedQuery
+    properties: list[Property]
+    relaxations: list[Relaxation] = []
+    hint: str | None = None
+
+    @property
+    def filters(self) -> SearchFilters:
+        return self.parsed.filters
+
+
+QueryText = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)
+]
+
+
+class SearchRequest(BaseModel):
+    """The body of `POST /superlinked/search`; strict so a wrong type is a 422, not a guess."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: QueryText
+    limit: StrictInt = Field(default=3, ge=1, le=MAX_LIMIT)
