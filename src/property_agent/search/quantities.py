@@ -1,0 +1,435 @@
+"""Numbers in callers' words: "three bedrooms", "half a million", "between 800k and 1.2M", "80 m²".
+
+Spelled-out numbers are converted with text2num (well kept, handles "nine hundred and fifty
+thousand"); this module decides what each number measures (bedrooms, bathrooms, area, money) and
+how it bounds the search (at least, at most, around, between).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, cast
+
+from text_to_num import text2num
+
+from property_agent.search.text import Token
+
+Unit = Literal["rooms", "baths", "area", "area_ft2", "money"]
+Bound = Literal["min", "max", "approx"]
+SQFT_TO_M2 = 0.092903
+MONEY_WITHOUT_UNIT_FROM = 10_000
+
+_SCALES = {"thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000,
+           "millions": 1_000_000, "mil": 1_000_000, "mill": 1_000_000, "mn": 1_000_000,
+           "m": 1_000_000}  # fmt: skip
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _cues(table: str) -> list[tuple[str, Bound]]:
+    """Parse "bound: phrase | phrase" lines; longest phrases first so "not more than" beats
+    "more than" and "nothing over" beats "over"."""
+    cues: list[tuple[str, Bound]] = []
+    for line in table.strip().splitlines():
+        bound, phrases = line.split(":", 1)
+        cues += [(p.strip(), cast(Bound, bound.strip())) for p in phrases.split("|")]
+    return sorted(cues, key=lambda c: -len(c[0].split()))
+
+
+_NUMBER_WORDS = _words(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million"
+)
+_SMALL_WORDS = _NUMBER_WORDS - {"hundred", "thousand", "million"}
+_SCALE_AFTER_A = _words("million hundred thousand")
+_ADJECTIVES = _words(
+    "double single big large good sized spacious separate full en suite ensuite bright small "
+    "complete proper"
+)
+_ROOM_WORDS = _words(
+    "bed beds bedroom bedrooms bedroomed br bd bdr bdrm bdrms room rooms dormitorio dormitorios "
+    "habitacion habitaciones"
+)
+_BATH_WORDS = _words("bath baths bathroom bathrooms ba toilet toilets wc washroom washrooms")
+_CURRENCY = _words("€ euro euros eur")
+_ORDINAL_SUFFIX = _words("st nd rd th")
+_NOT_COUNTS = _words(
+    "floor floors storey storeys year years minute minutes min mins km kilometres kilometers "
+    "metro stops percent %"
+)
+_AREA_M2_ONE = _words("m2 sqm sqms sqmt metres meters metre meter mts msq")
+_AREA_FT2_ONE = _words("sqft sf ft²")
+_AREA_M2_TWO = {
+    "m 2", "m ²", "sq m", "sq metres", "sq meters", "square metres", "square meters",
+    "square metre", "square meter", "metres squared", "meters squared", "square m", "m squared",
+    "sq mt", "sq mts", "mt 2", "mts 2",
+}  # fmt: skip
+_AREA_FT2_TWO = {"sq ft", "square feet", "square foot", "ft 2", "ft ²", "feet squared",
+                 "sq feet", "sq foot"}  # fmt: skip
+_SKIP_BEFORE = _words("a an the of is s my our price euro euros € total be to it was its budget's")
+_RANGE_JOINERS = _words("to and - – — till until")
+
+# Cue phrases read backwards from a number, then forwards ("500k or less").
+_CUES_BEFORE = _cues("""
+max: under | below | less than | lower than | at most | up to | max | maximum | no more than
+max: not more than | not over | nothing over | nothing above | not above | within | cheaper than
+max: smaller than | budget | spend | afford | for | max budget | maximum budget | top budget
+max: no higher than | not exceeding | budget is | budget of
+min: at least | minimum | min | over | more than | above | from | starting at | starting from
+min: upwards of | north of | no less than | not less than | bigger than | larger than
+min: greater than | exceeding | in excess of | minimum budget
+approx: around | about | roughly | approximately | something like | circa | ~ | in the region of
+approx: give or take | round about | more or less
+""")
+_CUES_AFTER = _cues("""
+max: or less | or under | or below | or lower | max | maximum | tops | top | at most | or cheaper
+min: or more | or above | or over | plus | + | minimum | min | at least | and up | and above
+min: or bigger | or larger
+approx: give or take | or so | ish | more or less
+""")
+# Fractions of a million and other idioms text2num does not know, as (words, value).
+_SPECIAL_PHRASES: list[tuple[tuple[str, ...], float]] = sorted(
+    [
+        (tuple(phrase.split()), value)
+        for phrase, value in [
+            ("half a million", 500_000), ("half million", 500_000), ("a half million", 500_000),
+            ("a million and a half", 1_500_000), ("one million and a half", 1_500_000),
+            ("a quarter of a million", 250_000), ("quarter of a million", 250_000),
+            ("a quarter million", 250_000), ("quarter million", 250_000),
+            ("three quarters of a million", 750_000), ("a couple of", 2), ("couple of", 2),
+            ("a couple", 2),
+        ]
+    ],
+    key=lambda p: -len(p[0]),
+)  # fmt: skip
+# Cues that speak about money only: "looking for 3 bedrooms" is not "at most 3 bedrooms".
+MONEY_ONLY_CUES = frozenset({"for", "budget", "spend", "afford", "within", "budget is",
+                             "budget of", "cheaper than"})  # fmt: skip
+
+
+@dataclass
+class Quantity:
+    """A number the caller said, what it measures and which way it bounds the search."""
+
+    value: float
+    start: int  # token index range covered (number, scale, unit and cue words)
+    end: int
+    unit: Unit | None = None
+    bound: Bound | None = None
+    scaled: bool = False  # said with k / thousand / million: money unless a unit follows
+    currency: bool = False
+    range_partner: int | None = None  # index into the quantity list
+    ordinal: bool = False
+    cue: str | None = None  # the phrase that set the bound: "under", "at least", "range", …
+    consumed: set[int] = field(default_factory=set)  # token indices to drop from description
+
+
+def _parse_digits(text: str) -> float | None:
+    """ "1,200,000" / "1.200.000" / "1.2" / "1,5" → a number (dots and commas as people type)."""
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        return float(re.sub(r"[.,]", "", text))
+    if re.fullmatch(r"\d+[.,]\d+", text):
+        return float(text.replace(",", "."))
+    if text.isdigit():
+        return float(text)
+    return None
+
+
+def _words_value(words: list[str]) -> float | None:
+    """text2num with "point" decimals: "one point five" → 1.5."""
+    if "point" in words:
+        k = words.index("point")
+        whole = _words_value(words[:k]) if k else 0.0
+        digits = [text2num(w, "en") for w in words[k + 1 :]] if words[k + 1 :] else []
+        if whole is None or not digits or any(d > 9 for d in digits):
+            return None
+        return whole + float("0." + "".join(str(d) for d in digits))
+    try:
+        return float(text2num(" ".join(words), "en"))
+    except ValueError:
+        return None
+
+
+class QuantityExtractor:
+    """Finds every quantity in a token list, with its unit and bound."""
+
+    def extract(self, tokens: Sequence[Token]) -> list[Quantity]:
+        words = [t.norm for t in tokens]
+        found = self._numbers(tokens, words)
+        for q in found:
+            self._unit(q, words)
+        self._ranges(found, words)
+        for q in found:
+            if q.bound is None:
+                self._cue(q, words)
+        return [q for q in found if not q.ordinal]
+
+    # -- numbers -------------------------------------------------------------------------------
+    def _numbers(self, tokens: Sequence[Token], words: list[str]) -> list[Quantity]:
+        out: list[Quantity] = []
+        i = 0
+        while i < len(tokens):
+            q = self._number_at(tokens, words, i)
+            if q is None:
+                i += 1
+                continue
+            q = self._scale(q, words)
+            prev = out[-1] if out else None
+            if (  # "1 million 200 thousand" is one amount
+                prev is not None
+                and prev.end == q.start
+                and prev.scaled
+                and prev.value >= 1_000_000
+                and q.scaled
+                and q.value < 1_000_000
+            ):
+                prev.value += q.value
+                prev.end = q.end
+            else:
+                out.append(q)
+            i = max(q.end, i + 1)
+        return out
+
+    def _number_at(self, tokens: Sequence[Token], words: list[str], i: int) -> Quantity | None:
+        special = self._special(words, i)
+        if special is not None:
+            value, n = special
+            return Quantity(value, i, i + n, scaled=value >= 1000)
+        if tokens[i].is_num:
+            if self._is_unit_suffix(tokens, words, i):
+                return None
+            return self._digits(tokens, words, i)
+        if words[i] in _NUMBER_WORDS or (
+            words[i] in {"a", "an"} and i + 1 < len(words) and words[i + 1] in _SCALE_AFTER_A
+        ):
+            return self._spelled(words, i)
+        return None
+
+    @staticmethod
+    def _is_unit_suffix(tokens: Sequence[Token], words: list[str], i: int) -> bool:
+        """The "2" of "m2" / "ft2" is part of a unit, not a number."""
+        return (
+            tokens[i].text == "2"
+            and i > 0
+            and words[i - 1] in {"m", "ft", "metres", "meters", "mt", "mts"}
+            and tokens[i].start == tokens[i - 1].end
+        )
+
+    @staticmethod
+    def _special(words: list[str], i: int) -> tuple[float, int] | None:
+        for phrase, value in _SPECIAL_PHRASES:
+            n = len(phrase)
+            if tuple(words[i : i + n]) == phrase:
+                return value, n
+        # "one and a half million", "2 and a half million"
+        if words[i + 1 : i + 4] == ["and", "a", "half"] and i + 4 < len(words):
+            base = float(words[i]) if words[i].isdigit() else _words_value([words[i]])
+            scale = _SCALES.get(words[i + 4])
+            if base is not None and scale and scale >= 1_000:
+                return (base + 0.5) * scale, 5
+        return None
+
+    @staticmethod
+    def _digits(tokens: Sequence[Token], words: list[str], i: int) -> Quantity | None:
+        text = tokens[i].text
+        end = i + 1
+        while (  # "500 000 €": a space used as the thousands separator
+            end < len(tokens)
+            and tokens[end].is_num
+            and re.fullmatch(r"\d{3}", tokens[end].text)
+            and tokens[end].start == tokens[end - 1].end + 1
+            and re.fullmatch(r"\d{1,3}", tokens[i].text)
+        ):
+            text += tokens[end].text
+            end += 1
+        value = _parse_digits(text)
+        if value is None:
+            return None
+        q = Quantity(value, i, end)
+        if (
+            end < len(words)
+            and words[end] in _ORDINAL_SUFFIX
+            and tokens[end].start == tokens[end - 1].end
+        ):
+            q.ordinal = True
+            q.end = end + 1
+        if i > 0 and words[i - 1] in _CURRENCY | {"$", "£"}:
+            q.currency = True
+            q.start = i - 1
+        return q
+
+    @staticmethod
+    def _spelled(words: list[str], i: int) -> Quantity | None:
+        run: list[str] = []
+        lead_a = words[i] in {"a", "an"}
+        if lead_a:  # "a million", "a hundred thousand"
+            run.append("one")
+        j = i + 1 if lead_a else i
+        while j < len(words):
+            w = words[j]
+            nxt = words[j + 1] if j + 1 < len(words) else ""
+            if w in _NUMBER_WORDS:
+                run.append(w)
+            elif w == "point" and run and nxt in _SMALL_WORDS:
+                run.append(w)
+            elif w in {"-", "–"} and run and run[-1] in _SMALL_WORDS and nxt in _SMALL_WORDS:
+                pass  # "twenty-five"
+            elif (
+                w == "and"
+                and run
+                and run[-1] in {"hundred", "thousand", "million"}
+                and (nxt in _SMALL_WORDS)
+            ):
+                # British "two hundred and fifty"; but in "eight hundred thousand and one point
+                # two million" the "and" joins a range: it continues a number only when what
+                # follows stays below the scale before it.
+                rest = _run_words(words, j + 1)
+                if run[-1] != "hundred" and {"point", "thousand", "million", "hundred"} & set(rest):
+                    break
+                run.append(w)
+            else:
+                break
+            j += 1
+        # Keep the longest prefix text2num accepts ("three four" is two numbers, not one).
+        while len(run) > (1 if lead_a else 0):
+            value = _words_value(run)
+            if value is not None:
+                return Quantity(value, i, j, scaled=value >= 1_000)
+            run.pop()
+            j -= 1
+            while j > i and words[j - 1] in {"-", "–", "and", "point"}:
+                j -= 1
+                if run and run[-1] in {"and", "point"}:
+                    run.pop()
+        return None
+
+    @staticmethod
+    def _scale(q: Quantity, words: list[str]) -> Quantity:
+        j = q.end
+        if q.ordinal or j >= len(words) or words[j] not in _SCALES:
+            return q
+        following = words[j + 1] if j + 1 < len(words) else ""
+        if words[j] == "m" and (q.value >= 20 or following in {"2", "²", "squared", "sq"}):
+            return q  # "80m" / "80 m2" is metres, not 80 million
+        return replace(q, value=q.value * _SCALES[words[j]], end=j + 1, scaled=True)
+
+    # -- units ---------------------------------------------------------------------------------
+    def _unit(self, q: Quantity, words: list[str]) -> None:
+        if q.ordinal:
+            return
+        j = q.end
+        if j < len(words) and words[j] in {"+", "-", "–"}:  # "3+ bedrooms", "three-bedroom"
+            if words[j] != "+" and j + 1 < len(words) and words[j + 1][:1].isdigit():
+                return  # "3-4 bedrooms": a range, handled by _ranges
+            j += 1
+        if words[j : j + 2] in (["or", "more"], ["or", "so"]):
+            j += 2
+        k = j
+        while k < len(words) and k - j < 2 and words[k] in _ADJECTIVES:
+            k += 1
+        nxt = words[k] if k < len(words) else ""
+        if nxt in _NOT_COUNTS:
+            q.ordinal = True  # floors, years, minutes: not a search constraint
+        elif nxt in _ROOM_WORDS:
+            q.unit, q.end = "rooms", k + 1
+        elif nxt in _BATH_WORDS:
+            q.unit, q.end = "baths", k + 1
+        elif area := _area_unit(words, j):
+            q.unit, q.end = area
+        elif j < len(words) and words[j] in _CURRENCY:
+            q.unit, q.currency, q.end = "money", True, j + 1
+        elif q.currency or q.scaled or q.value >= MONEY_WITHOUT_UNIT_FROM:
+            q.unit = "money"
+
+    # -- bounds --------------------------------------------------------------------------------
+    @staticmethod
+    def _ranges(qs: list[Quantity], words: list[str]) -> None:
+        for a, b in itertools.pairwise(qs):
+            gap = words[a.end : b.start]
+            before = words[a.start - 1] if a.start > 0 else ""
+            if len(gap) != 1 or gap[0] not in _RANGE_JOINERS or a.bound or b.bound:
+                continue
+            if gap[0] == "and" and before != "between":
+                continue
+            if a.unit and b.unit and a.unit != b.unit:
+                continue
+            unit = a.unit or b.unit
+            if unit is None:
+                continue
+            if unit == "money" and a.scaled != b.scaled:
+                _share_scale(a, b)
+            a.unit = b.unit = unit
+            if a.value > b.value:
+                a.value, b.value = b.value, a.value
+            a.bound, b.bound = "min", "max"
+            a.cue = b.cue = "range"
+            if before in {"between", "from"}:
+                a.start -= 1
+            a.consumed.update(range(a.end, b.start))
+
+    @staticmethod
+    def _cue(q: Quantity, words: list[str]) -> None:
+        j = q.end
+        for phrase, bound in _CUES_AFTER:
+            parts = phrase.split()
+            if words[j : j + len(parts)] == parts:
+                q.bound, q.cue = bound, phrase
+                q.consumed.update(range(j, j + len(parts)))
+                return
+        i = q.start
+        skipped: list[int] = []
+        while i > 0 and q.start - i < 6:
+            for phrase, bound in _CUES_BEFORE:
+                parts = phrase.split()
+                n = len(parts)
+                if i - n >= 0 and words[i - n : i] == parts:
+                    q.bound, q.cue = bound, phrase
+                    q.consumed.update([*range(i - n, i), *skipped])
+                    return
+            if words[i - 1] not in _SKIP_BEFORE:
+                return
+            skipped.append(i - 1)
+            i -= 1
+
+
+def _run_words(words: list[str], j: int) -> list[str]:
+    rest: list[str] = []
+    while j < len(words) and (words[j] in _NUMBER_WORDS or words[j] == "point"):
+        rest.append(words[j])
+        j += 1
+    return rest
+
+
+def _area_unit(words: list[str], j: int) -> tuple[Unit, int] | None:
+    one = words[j] if j < len(words) else ""
+    two = " ".join(words[j : j + 2])
+    if two in _AREA_M2_TWO:
+        return "area", j + 2
+    if two in _AREA_FT2_TWO:
+        return "area_ft2", j + 2
+    if one in _AREA_M2_ONE:
+        return "area", j + 1
+    if one in _AREA_FT2_ONE:
+        return "area_ft2", j + 1
+    return None
+
+
+def _share_scale(a: Quantity, b: Quantity) -> None:
+    """ "between 2 and 3 million", "300 to 400k": a scale said once applies to both ends.
+
+    The bare end takes whichever scale puts it closest to the other end: "from 900k to 1.1"
+    is 1.1 million, "300 to 400k" is 300 thousand.
+    """
+    bare, said = (a, b) if b.scaled else (b, a)
+    if bare.value >= 1_000:
+        return
+    scale = min((1_000, 1_000_000), key=lambda s: abs(math.log(bare.value * s / said.value)))
+    bare.value *= scale
+    bare.scaled = True
