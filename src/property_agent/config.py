@@ -109,8 +109,8 @@ class SearchSettings(_Group):
     model_cache_dir: Path = Path.home() / ".cache" / "property-agent" / "models"
     default_limit: int = Field(default=3, ge=1, le=20)
     description_weight: float = 1.0
-    price_weight: float = 0.35
-    size_weight: float = 0.25
+    price_weight: float = 0.2
+    size_weight: float = 0.1
     price_min: int = Field(default=50_000, gt=0)
     price_max: int = Field(default=12_000_000, gt=0)
     sqft_min: int = Field(default=15, gt=0)

@@ -7,10 +7,11 @@ share them.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
 
+Backend = Literal["in-memory", "qdrant"]
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 20
 

@@ -36,6 +36,11 @@ _CHEAPER = {"cheap", "cheaper", "cheapest", "affordable", "inexpensive", "bargai
 _CHEAPER_PHRASES = {("budget", "friendly"), ("low", "price"), ("low", "cost"), ("good", "price")}
 _BIGGER = {"big", "bigger", "biggest", "spacious", "large", "larger", "huge", "roomy", "massive"}
 _SMALLER = {"small", "smaller", "compact", "tiny"}
+_FEATURE_NOUNS = set(
+    """terrace terraces garden gardens kitchen living lounge balcony balconies pool garage patio
+    bedroom bedrooms room rooms bathroom bathrooms window windows wardrobe wardrobes storage
+    dining hall windows closet closets parking yard""".split()
+)
 
 # Words that carry no description of the home itself.
 _FILLER = frozenset(
@@ -79,8 +84,8 @@ class LocalQueryParser:
         )
         preferences = RankingPreferences(
             cheaper=_has_any(words, _CHEAPER, _CHEAPER_PHRASES),
-            bigger=_has_any(words, _BIGGER),
-            smaller=smaller or _has_any(words, _SMALLER),
+            bigger=_describes_home(words, _BIGGER),
+            smaller=smaller or _describes_home(words, _SMALLER),
         )
         return ParsedQuery(
             text=text,
@@ -180,6 +185,16 @@ def _has_any(
     if any(w in singles for w in words):
         return True
     return bool(pairs) and any((a, b) in (pairs or set()) for a, b in itertools.pairwise(words))
+
+
+def _describes_home(words: list[str], adjectives: set[str]) -> bool:
+    """ "a big flat" is about size; "a big terrace" is about the terrace (left to the text)."""
+    for i, w in enumerate(words):
+        if w in adjectives:
+            following = words[i + 1 : i + 3]
+            if not any(f in _FEATURE_NOUNS for f in following):
+                return True
+    return False
 
 
 def _dedupe(flags: list[FlaggedPlace]) -> list[FlaggedPlace]:

@@ -1,0 +1,3 @@
+from property_agent.cli import main
+
+main()

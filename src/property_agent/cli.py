@@ -1,0 +1,206 @@
+"""`property-agent`: serve the API, search from the terminal, ingest listings.
+
+Each command is a thin shell over the modules: settings from `config`, search from
+`PropertySearchService`, validation from `listings_csv`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from property_agent.config import Settings, SettingsError, load_settings
+from property_agent.domain import MAX_LIMIT, Property, SearchRequest, SearchResult
+from property_agent.observability.logging import setup_logging
+
+app = typer.Typer(
+    help="Realtime voice agent for Madrid property search.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind [API__HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [API__PORT].")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Listings CSV indexed at start in memory mode [DATA__PATH].")
+    ] = None,
+) -> None:
+    """Start the API server (and, in later releases, the voice web page)."""
+    import uvicorn
+
+    from property_agent.api.app import create_app
+
+    settings = _settings()
+    setup_logging(settings.log_level)
+    try:
+        api = create_app(settings, data_path=data)
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+    uvicorn.run(
+        api,
+        host=host or settings.api.host,
+        port=port or settings.api.port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='What you are looking for, e.g. "3 bed in Retiro".')],
+    limit: Annotated[int, typer.Option(help=f"Listings to return (1-{MAX_LIMIT}).")] = 3,
+    data: Annotated[Path | None, typer.Option(help="Listings CSV (memory mode).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
+) -> None:
+    """Search listings from the terminal, as POST /superlinked/search would."""
+    from property_agent.api.app import check_data_path
+    from property_agent.api.schemas import SearchResponse
+    from property_agent.search.service import IndexState, PropertySearchService
+
+    try:
+        request = SearchRequest(query=query, limit=limit)
+    except ValidationError as exc:
+        _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
+    settings = _settings()
+    setup_logging("WARNING")
+    try:
+        path = check_data_path(settings, data)
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+
+    async def run() -> SearchResult:
+        service = PropertySearchService(settings)
+        try:
+            with err.status("Loading the listings index…"):
+                await service.start(path)
+            status = service.status()
+            if status.state is not IndexState.READY:
+                _fail(status.message)
+            return await service.search(request.query, request.limit)
+        finally:
+            await service.aclose()
+
+    result = asyncio.run(run())
+    if as_json:
+        out.print_json(SearchResponse.from_result(result).model_dump_json())
+    else:
+        _print_result(result)
+
+
+def _print_result(result: SearchResult) -> None:
+    stated = result.filters.model_dump(exclude_none=True)
+    out.print(f"[bold]Understood[/] ({result.parsed.parser}): {stated or 'no constraints'}")
+    if result.hint:
+        out.print(f"[yellow]{result.hint}[/]")
+    if not result.properties:
+        for r in result.relaxations:
+            out.print(f"  • {r.sentence}")
+        return
+    table = Table(show_lines=True)
+    for column in ("id", "location", "bed", "bath", "m²", "price", "description"):
+        table.add_column(column, overflow="fold")
+    for p in result.properties:
+        text = p.description if len(p.description) <= 160 else p.description[:157] + "…"
+        table.add_row(
+            str(p.id), p.location, str(p.rooms), str(p.baths), str(p.sqft), f"€{p.price:,}", text
+        )
+    out.print(table)
+
+
+@app.command()
+def ingest(
+    csv_path: Annotated[Path, typer.Argument(help="Listings CSV to validate and upsert.")],
+    dry_run: Annotated[bool, typer.Option(help="Validate only; store nothing.")] = False,
+) -> None:
+    """Validate a listings CSV and upsert its good rows by id (running it twice changes nothing).
+
+    Exit code: 0 all rows stored, 1 some rows rejected (the good ones are still stored),
+    2 the file or the configuration is unusable.
+    """
+    from property_agent.search.listings_csv import ListingsFileError, read_listings
+
+    settings = _settings()
+    setup_logging("WARNING")
+    try:
+        report = read_listings(csv_path)
+    except ListingsFileError as exc:
+        _fail(str(exc), 2)
+    for error in report.errors:
+        out.print(f"[red]✗[/] {csv_path}: {error}", highlight=False)
+    if report.ignored_columns:
+        out.print(f"Ignored extra column(s): {', '.join(report.ignored_columns)}")
+    out.print(
+        f"{len(report.listings)} valid listing(s), {len(report.errors)} rejected, "
+        f"{len(report.locations)} neighbourhoods."
+    )
+    code = 1 if report.errors else 0
+    if dry_run:
+        raise typer.Exit(code)
+    if not settings.qdrant.url:
+        out.print(
+            "No QDRANT__URL is set, so there is no shared index to write to: the server builds "
+            f"its index in memory at start from DATA__PATH (now {settings.data.path}).\n"
+            f"To serve this file: property-agent serve --data {csv_path}  (or set DATA__PATH)."
+        )
+        raise typer.Exit(code)
+    asyncio.run(_upsert(settings, report.listings))
+    raise typer.Exit(code)
+
+
+async def _upsert(settings: Settings, listings: list[Property]) -> None:
+    from property_agent.search.service import IndexState, PropertySearchService
+
+    service = PropertySearchService(settings)
+    try:
+        with err.status(f"Connecting to Qdrant at {settings.qdrant.url}…"):
+            await service.start(load_data=False, fallback=False)
+        if service.status().state is not IndexState.READY:
+            _fail(service.status().message)
+        before = service.status().properties
+        columns = (TextColumn("Upserting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err) as progress:
+            task = progress.add_task("upsert", total=len(listings))
+            after = await service.ingest(listings, lambda n: progress.advance(task, n))
+        out.print(
+            f"Upserted {len(listings)} listing(s) into Qdrant at {settings.qdrant.url}: "
+            f"the collection held {before}, now {after}."
+        )
+    finally:
+        await service.aclose()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
