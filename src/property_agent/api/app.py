@@ -38,11 +38,17 @@ def create_app(
     search_service: PropertySearchService | None = None,
     data_path: Path | None = None,
 ) -> FastAPI:
+    """Build the app. A `search_service` passed in is used as is (its owner starts and closes
+    it); otherwise the app creates one and loads the index in the background at start-up."""
     path = check_data_path(settings, data_path)
+    owned = search_service is None
     service = search_service or PropertySearchService(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not owned:
+            yield
+            return
         loading = asyncio.create_task(service.start(path), name="load-index")
         try:
             yield

@@ -20,6 +20,7 @@ from property_agent.domain import (
 from property_agent.search.places import PlaceMatcher, PlaceMention
 from property_agent.search.quantities import (
     MONEY_ONLY_CUES,
+    NUMBER_WORDS,
     SQFT_TO_M2,
     Quantity,
     QuantityExtractor,
@@ -52,7 +53,10 @@ _FILLER = frozenset(
     was a an the in on at of for to with and or but by near around about from as into
     flat flats apartment apartments home homes property properties place places listing listings
     piso pisos buy buying purchase rent renting live living move moving after interested
-    in madrid city euros euro budget price cost priced
+    in madrid city euros euro budget price cost priced budget's
+    maximum minimum max min under over less more than least most up below above
+    hear else got other options we'd i'd i'll we'll let's that's it's what's there's here's
+    you're they're don't thanks thank hmm right now currently
     """.split()
 )
 _PLACE_LEADS = {"in", "near", "around", "at", "by", "close", "to", "next", "the", "of", "nearby"}
@@ -182,6 +186,7 @@ def _consume_place(m: PlaceMention, tokens: list[Token], used: set[int]) -> None
 def _has_any(
     words: list[str], singles: set[str], pairs: set[tuple[str, str]] | None = None
 ) -> bool:
+    words = [w for w in words if w[:1].isalnum()]  # "budget-friendly" is two words
     if any(w in singles for w in words):
         return True
     return bool(pairs) and any((a, b) in (pairs or set()) for a, b in itertools.pairwise(words))
@@ -189,12 +194,22 @@ def _has_any(
 
 def _describes_home(words: list[str], adjectives: set[str]) -> bool:
     """ "a big flat" is about size; "a big terrace" is about the terrace (left to the text)."""
+    words = [w for w in words if w[:1].isalnum()]
     for i, w in enumerate(words):
-        if w in adjectives:
-            following = words[i + 1 : i + 3]
-            if not any(f in _FEATURE_NOUNS for f in following):
-                return True
+        if w not in adjectives:
+            continue
+        nxt = words[i + 1 : i + 3]
+        # "a big terrace", "a big sunny terrace" — but "a spacious three bedroom" is the home.
+        if nxt and nxt[0] in _FEATURE_NOUNS:
+            continue
+        if len(nxt) == 2 and nxt[1] in _FEATURE_NOUNS and not _is_number(nxt[0]):
+            continue
+        return True
     return False
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit() or word in NUMBER_WORDS
 
 
 def _dedupe(flags: list[FlaggedPlace]) -> list[FlaggedPlace]:

@@ -232,7 +232,18 @@ class PlaceMatcher:
         after = words[j] if j < len(words) else ""
         if before & _PLACE_PREPOSITIONS or after in _PLACE_NOUNS:
             return True
+        # "Goya and Lista", "Sol or Palacio": listed alongside another place
+        if after in {"and", "or"} and self._exact_at(words, j + 1) is not None:
+            return True
+        if i >= 2 and words[i - 1] in {"and", "or"} and self._place_ends_at(words, i - 1):
+            return True
         return i > 0 and tokens[i].text[:1].isupper()
+
+    def _place_ends_at(self, words: list[str], end: int) -> bool:
+        return any(
+            self._table.get(tuple(words[end - n : end])) is not None
+            for n in range(1, min(_MAX_ALIAS_WORDS, end) + 1)
+        )
 
     def _mention(
         self,

@@ -42,12 +42,12 @@ def _cues(table: str) -> list[tuple[str, Bound]]:
     return sorted(cues, key=lambda c: -len(c[0].split()))
 
 
-_NUMBER_WORDS = _words(
+NUMBER_WORDS = _words(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
     "ninety hundred thousand million"
 )
-_SMALL_WORDS = _NUMBER_WORDS - {"hundred", "thousand", "million"}
+_SMALL_WORDS = NUMBER_WORDS - {"hundred", "thousand", "million"}
 _SCALE_AFTER_A = _words("million hundred thousand")
 _ADJECTIVES = _words(
     "double single big large good sized spacious separate full en suite ensuite bright small "
@@ -182,9 +182,17 @@ class QuantityExtractor:
                 continue
             q = self._scale(q, words)
             prev = out[-1] if out else None
-            if (  # "1 million 200 thousand" is one amount
+            joined = prev is not None and (
+                prev.end == q.start
+                or (
+                    words[prev.end] == "and"
+                    and prev.end + 1 == q.start
+                    and not _after_between(words, prev)
+                )
+            )
+            if (  # "1 million 200 thousand", "one million and fifty thousand": one amount
                 prev is not None
-                and prev.end == q.start
+                and joined
                 and prev.scaled
                 and prev.value >= 1_000_000
                 and q.scaled
@@ -206,7 +214,7 @@ class QuantityExtractor:
             if self._is_unit_suffix(tokens, words, i):
                 return None
             return self._digits(tokens, words, i)
-        if words[i] in _NUMBER_WORDS or (
+        if words[i] in NUMBER_WORDS or (
             words[i] in {"a", "an"} and i + 1 < len(words) and words[i + 1] in _SCALE_AFTER_A
         ):
             return self._spelled(words, i)
@@ -275,7 +283,7 @@ class QuantityExtractor:
         while j < len(words):
             w = words[j]
             nxt = words[j + 1] if j + 1 < len(words) else ""
-            if w in _NUMBER_WORDS:
+            if w in NUMBER_WORDS:
                 run.append(w)
             elif w == "point" and run and nxt in _SMALL_WORDS:
                 run.append(w)
@@ -287,12 +295,17 @@ class QuantityExtractor:
                 and run[-1] in {"hundred", "thousand", "million"}
                 and (nxt in _SMALL_WORDS)
             ):
-                # British "two hundred and fifty"; but in "eight hundred thousand and one point
-                # two million" the "and" joins a range: it continues a number only when what
-                # follows stays below the scale before it.
+                # British "two hundred and fifty (thousand)"; but in "eight hundred thousand and
+                # one point two million" the "and" joins a range: it continues a number only when
+                # the whole phrase is still one valid number.
                 rest = _run_words(words, j + 1)
-                if run[-1] != "hundred" and {"point", "thousand", "million", "hundred"} & set(rest):
-                    break
+                if (
+                    "point" in rest
+                    or (run[-1] == "hundred" and "hundred" in rest)
+                    or (run[-1] != "hundred" and {"hundred", "thousand", "million"} & set(rest))
+                    or _words_value([*run, "and", *rest]) is None
+                ):
+                    break  # "four hundred and five hundred thousand" is a range
                 run.append(w)
             else:
                 break
@@ -325,10 +338,9 @@ class QuantityExtractor:
         if q.ordinal:
             return
         j = q.end
-        if j < len(words) and words[j] in {"+", "-", "–"}:  # "3+ bedrooms", "three-bedroom"
-            if words[j] != "+" and j + 1 < len(words) and words[j + 1][:1].isdigit():
-                return  # "3-4 bedrooms": a range, handled by _ranges
-            j += 1
+        after = words[j + 1] if j + 1 < len(words) else ""
+        if j < len(words) and (words[j] == "+" or (words[j] in {"-", "–"} and after.isalpha())):
+            j += 1  # "3+ bedrooms", "three-bedroom"; not "3-4" or "€400k – €550k" (ranges)
         if words[j : j + 2] in (["or", "more"], ["or", "so"]):
             j += 2
         k = j
@@ -343,7 +355,7 @@ class QuantityExtractor:
             q.unit, q.end = "baths", k + 1
         elif area := _area_unit(words, j):
             q.unit, q.end = area
-        elif j < len(words) and words[j] in _CURRENCY:
+        elif j < len(words) and words[j] in _CURRENCY and not after_currency_number(words, j):
             q.unit, q.currency, q.end = "money", True, j + 1
         elif q.currency or q.scaled or q.value >= MONEY_WITHOUT_UNIT_FROM:
             q.unit = "money"
@@ -399,9 +411,18 @@ class QuantityExtractor:
             i -= 1
 
 
+def _after_between(words: list[str], q: Quantity) -> bool:
+    return q.start > 0 and words[q.start - 1] == "between"
+
+
+def after_currency_number(words: list[str], j: int) -> bool:
+    """True when the currency sign at j starts the next amount ("€400k – €550k")."""
+    return j + 1 < len(words) and words[j + 1][:1].isdigit()
+
+
 def _run_words(words: list[str], j: int) -> list[str]:
     rest: list[str] = []
-    while j < len(words) and (words[j] in _NUMBER_WORDS or words[j] == "point"):
+    while j < len(words) and (words[j] in NUMBER_WORDS or words[j] == "point"):
         rest.append(words[j])
         j += 1
     return rest
