@@ -6,19 +6,18 @@ are written out independently of the generator, so a bug there cannot hide behin
 """
 
 import csv
-import importlib.util
 import re
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from property_agent.listings_generator import DEFAULT_COUNT, generate, write_csv
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV_PATH = ROOT / "data" / "properties.csv"
-SCRIPT = ROOT / "scripts" / "generate_properties.py"
 HEADER = ["id", "price", "baths", "rooms", "sqft", "description", "location"]
 INT_FIELDS = ("id", "price", "baths", "rooms", "sqft")
 
@@ -52,14 +51,6 @@ def stated_counts(pattern: re.Pattern[str], text: str) -> list[int]:
     return [int(n) if n.isdigit() else NUMBERS[n.lower()] for n in pattern.findall(text)]
 
 
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_properties", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def raw_rows() -> list[dict[str, str]]:
     with CSV_PATH.open(newline="", encoding="utf-8") as f:
@@ -75,11 +66,6 @@ def rows(raw_rows: list[dict[str, str]]) -> list[dict[str, int | str]]:
         for k in INT_FIELDS:
             assert re.fullmatch(r"\d+", row[k]), (k, row)
     return [{k: int(v) if k in INT_FIELDS else v for k, v in row.items()} for row in raw_rows]
-
-
-@pytest.fixture(scope="module")
-def generator() -> ModuleType:
-    return load_generator()
 
 
 def check_row(row: dict[str, int | str]) -> None:
@@ -145,23 +131,21 @@ def test_count_parser_reads_the_phrasings_ads_use() -> None:
     assert stated_counts(BEDROOMS, "the master bedroom has its own bathroom") == []
 
 
-def test_committed_csv_is_exactly_the_generator_output(
-    generator: ModuleType, tmp_path: Path
-) -> None:
-    rows = generator.generate(600)
-    assert generator.DEFAULT_COUNT == 600
+def test_committed_csv_is_exactly_the_generator_output(tmp_path: Path) -> None:
+    rows = generate(600)
+    assert DEFAULT_COUNT == 600
     out = tmp_path / "properties.csv"
-    generator.write_csv(rows, out)
+    write_csv(rows, out)
     assert out.read_bytes() == CSV_PATH.read_bytes(), "run `make data` to regenerate the CSV"
 
 
-def test_generator_is_deterministic(generator: ModuleType) -> None:
-    assert generator.generate(300, seed=7) == generator.generate(300, seed=7)
-    assert generator.generate(300, seed=7) != generator.generate(300, seed=8)
+def test_generator_is_deterministic() -> None:
+    assert generate(300, seed=7) == generate(300, seed=7)
+    assert generate(300, seed=7) != generate(300, seed=8)
 
 
-def test_larger_generations_stay_unique_and_consistent(generator: ModuleType) -> None:
-    rows = generator.generate(2000, seed=123)
+def test_larger_generations_stay_unique_and_consistent() -> None:
+    rows = generate(2000, seed=123)
     assert len({r["id"] for r in rows}) == len(rows) == 2000
     assert len({r["description"] for r in rows}) == len(rows)
     for row in rows:

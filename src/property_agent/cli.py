@@ -27,8 +27,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: paths and commands in messages stay on one line, so they can be copied and grepped.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -108,7 +109,8 @@ def search(
 
     result = asyncio.run(run())
     if as_json:
-        out.print_json(SearchResponse.from_result(result).model_dump_json())
+        # Plain text, not rich: rich wraps long strings at the terminal width.
+        typer.echo(SearchResponse.from_result(result).model_dump_json(indent=2))
     else:
         _print_result(result)
 

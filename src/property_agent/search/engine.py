@@ -94,14 +94,15 @@ class QdrantEngine(SearchEngine):
     ) -> None:
         from qdrant_client import QdrantClient
 
-        self._client = QdrantClient(url=url, api_key=api_key, timeout=int(max(1, timeout_s)))
+        params = {"timeout": int(max(1, timeout_s)), "check_compatibility": False}
+        self._client = QdrantClient(url=url, api_key=api_key, **params)
         self._client.get_collections()  # fail fast, before Superlinked creates anything
         super().__init__(
             index,
             sl.QdrantVectorDatabase(
                 url=url,
                 api_key=api_key or "",
-                client_params={"timeout": int(max(1, timeout_s))},
+                client_params=params,
             ),
         )
         self._collection = qdrant_collection()
