@@ -16,7 +16,7 @@ from property_agent.config import OpenAISettings
 from property_agent.domain import FlaggedPlace, ParsedQuery, PlaceIssue, SearchFilters
 from property_agent.search.engine import SearchEngine, Weights
 from property_agent.search.parser import LocalQueryParser
-from property_agent.search.text import tokenize
+from property_agent.search.text import normalize, tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +70,12 @@ def normalise(params: dict[str, Any], local: ParsedQuery, parser: LocalQueryPars
     location = params.get("location")
     values["location"] = None
     if isinstance(location, str) and location.strip():
-        mentions = [m for m in parser.places.find(tokenize(location)) if m.kind == "location"]
-        if mentions:
-            values["location"] = mentions[0].canonical
+        exact = {normalize(loc): loc for loc in parser.locations}.get(normalize(location))
+        # The value is a bare name: say it as a place so ambiguous ones ("Sol") still match.
+        found = parser.places.find(tokenize(f"in {location}"))
+        mentions = [m.canonical for m in found if m.kind == "location"]
+        if exact or mentions:
+            values["location"] = exact or mentions[0]
         elif not any(f.text.lower() == location.lower() for f in flags):
             flags.append(FlaggedPlace(text=location.strip(), issue=PlaceIssue.UNKNOWN))
     if values["location"] is None and local.filters.location is not None:
