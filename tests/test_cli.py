@@ -89,6 +89,7 @@ def test_ingest_into_an_unreachable_qdrant_fails_and_says_so(
         url = f"http://127.0.0.1:{s.getsockname()[1]}"
     monkeypatch.setenv("QDRANT__URL", url)
     monkeypatch.setenv("QDRANT__TIMEOUT_S", "1")
+    monkeypatch.setenv("QDRANT__CONNECT_WAIT_S", "0")
     result = runner.invoke(app, ["ingest", str(small_csv)])
     assert result.exit_code == 1
     assert "unreachable" in result.output and url in result.output

@@ -29,6 +29,10 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def _unreachable(url: str) -> dict[str, object]:
+    return {"url": url, "timeout_s": 1, "connect_wait_s": 0}
+
+
 @pytest.fixture
 def small_csv(tmp_path: Path) -> Path:
     return write_listings(tmp_path / "small.csv", shipped_rows(40))  # type: ignore[arg-type]
@@ -36,7 +40,7 @@ def small_csv(tmp_path: Path) -> Path:
 
 async def test_unreachable_qdrant_falls_back_to_memory_and_says_why(small_csv: Path) -> None:
     url = _closed_port_url()
-    service = PropertySearchService(make_settings(qdrant={"url": url, "timeout_s": 1}))
+    service = PropertySearchService(make_settings(qdrant=_unreachable(url)))
     await service.start(small_csv)
     try:
         status = service.status()
@@ -52,7 +56,7 @@ async def test_unreachable_qdrant_falls_back_to_memory_and_says_why(small_csv: P
 
 async def test_without_fallback_an_unreachable_qdrant_is_a_failure(small_csv: Path) -> None:
     url = _closed_port_url()
-    service = PropertySearchService(make_settings(qdrant={"url": url, "timeout_s": 1}))
+    service = PropertySearchService(make_settings(qdrant=_unreachable(url)))
     await service.start(small_csv, fallback=False)
     try:
         status = service.status()
@@ -63,7 +67,7 @@ async def test_without_fallback_an_unreachable_qdrant_is_a_failure(small_csv: Pa
 
 
 def test_health_reports_the_fallback(small_csv: Path) -> None:
-    settings = make_settings(qdrant={"url": _closed_port_url(), "timeout_s": 1})
+    settings = make_settings(qdrant=_unreachable(_closed_port_url()))
     with TestClient(create_app(settings, data_path=small_csv)) as client:
         deadline = time.monotonic() + 120
         while (response := client.get("/health")).status_code == 503:

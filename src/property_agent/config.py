@@ -85,6 +85,9 @@ class QdrantSettings(_Group):
     url: str | None = None
     api_key: SecretStr | None = None
     timeout_s: float = Field(default=3.0, gt=0, le=60)
+    # At start Qdrant may still be booting (docker compose starts both at once): keep trying this
+    # long before falling back to memory.
+    connect_wait_s: float = Field(default=5.0, ge=0, le=300)
 
     @field_validator("url")
     @classmethod

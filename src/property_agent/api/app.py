@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -92,5 +93,5 @@ def create_app(
     return app
 
 
-def _jsonable(errors: list[dict[str, object]]) -> list[dict[str, object]]:
+def _jsonable(errors: Sequence[Any]) -> list[dict[str, object]]:
     return [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in errors]

@@ -11,15 +11,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from property_agent.domain import Backend, Property, SearchFilters
-from property_agent.search.index import PropertyIndex, qdrant_collection, sl
+from property_agent.search.index import PropertyIndex, qdrant_collection, superlinked
+from property_agent.search.weights import Weights
 
 logger = logging.getLogger(__name__)
 
 UPSERT_BATCH = 256
-
-
-class Weights(dict[str, float]):
-    """`description_weight`, `price_weight`, `size_weight` for one query."""
 
 
 class SearchEngine:
@@ -29,8 +26,8 @@ class SearchEngine:
 
     def __init__(self, index: PropertyIndex, vector_database: Any) -> None:
         self.index = index
-        self._source = sl.InteractiveSource(index.schema)
-        self._app = sl.InteractiveExecutor(
+        self._source: Any = superlinked.InteractiveSource(index.schema)
+        self._app = superlinked.InteractiveExecutor(
             sources=[self._source], indices=[index.index], vector_database=vector_database
         ).run()
 
@@ -73,7 +70,7 @@ class InMemoryEngine(SearchEngine):
     backend: Backend = "in-memory"
 
     def __init__(self, index: PropertyIndex) -> None:
-        super().__init__(index, sl.InMemoryVectorDatabase())
+        super().__init__(index, superlinked.InMemoryVectorDatabase())
         self._stored: dict[int, Property] = {}
 
     def _remember(self, batch: Sequence[Property]) -> None:
@@ -94,12 +91,12 @@ class QdrantEngine(SearchEngine):
     ) -> None:
         from qdrant_client import QdrantClient
 
-        params = {"timeout": int(max(1, timeout_s)), "check_compatibility": False}
+        params: dict[str, Any] = {"timeout": int(max(1, timeout_s)), "check_compatibility": False}
         self._client = QdrantClient(url=url, api_key=api_key, **params)
         self._client.get_collections()  # fail fast, before Superlinked creates anything
         super().__init__(
             index,
-            sl.QdrantVectorDatabase(
+            superlinked.QdrantVectorDatabase(
                 url=url,
                 api_key=api_key or "",
                 client_params=params,

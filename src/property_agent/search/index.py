@@ -176,6 +176,9 @@ def build_index(
     return idx
 
 
+superlinked = sl  # the framework module, for the engines (re-exported on purpose)
+
+
 def qdrant_collection() -> str:
     """Superlinked names the Qdrant collection after its APP_ID setting."""
     return str(sl_settings.APP_ID)

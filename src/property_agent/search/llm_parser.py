@@ -14,9 +14,10 @@ from typing import Any
 
 from property_agent.config import OpenAISettings
 from property_agent.domain import FlaggedPlace, ParsedQuery, PlaceIssue, SearchFilters
-from property_agent.search.engine import SearchEngine, Weights
+from property_agent.search.engine import SearchEngine
 from property_agent.search.parser import LocalQueryParser
 from property_agent.search.text import normalize, tokenize
+from property_agent.search.weights import Weights
 
 logger = logging.getLogger(__name__)
 

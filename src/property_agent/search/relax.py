@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 
 from property_agent.domain import ParsedQuery, PlaceIssue, Property, Relaxation, SearchFilters
-from property_agent.search.engine import Weights
+from property_agent.search.weights import Weights
 
 Query = Callable[[SearchFilters, Weights, int], Awaitable[list[Property]]]
 

@@ -29,9 +29,10 @@ from property_agent.domain import (
 from property_agent.search.listings_csv import ListingsReport, read_listings
 from property_agent.search.parser import LocalQueryParser
 from property_agent.search.relax import build_hint, find_relaxations
+from property_agent.search.weights import Weights, weights_for
 
 if TYPE_CHECKING:
-    from property_agent.search.engine import SearchEngine, Weights
+    from property_agent.search.engine import SearchEngine
     from property_agent.search.llm_parser import NaturalQueryParser
 
 logger = logging.getLogger(__name__)
@@ -132,17 +133,22 @@ class PropertySearchService:
             (s.sqft_min, s.sqft_max),
         )
         q = self.settings.qdrant
-        if q.url:
-            key = q.api_key.get_secret_value() if q.api_key else None
+        if not q.url:
+            return InMemoryEngine(index), ""
+        key = q.api_key.get_secret_value() if q.api_key else None
+        deadline = time.monotonic() + q.connect_wait_s
+        while True:
             try:
                 return QdrantEngine(index, q.url, key, q.timeout_s), ""
             except Exception as exc:
+                if time.monotonic() < deadline:
+                    time.sleep(1.0)
+                    continue
                 reason = f"Qdrant at {q.url} is unreachable ({type(exc).__name__}: {exc})"
                 if not fallback:
                     raise ConnectionError(reason) from exc
                 logger.warning("%s; falling back to the in-memory index", reason)
                 return InMemoryEngine(index), f" {reason}; serving from memory instead."
-        return InMemoryEngine(index), ""
 
     async def _refresh_catalogue(self) -> None:
         assert self._engine is not None
@@ -187,7 +193,7 @@ class PropertySearchService:
         """Search with already-parsed filters (the agent carries criteria across turns)."""
         engine = self._ready()
         limit = limit or self.settings.search.default_limit
-        weights = self._weights(parsed)
+        weights = weights_for(self.settings.search, parsed.preferences)
         excluded = {f.text for f in parsed.flagged_places if f.issue is PlaceIssue.EXCLUDED}
         fetch = min(limit * 4, 80) if excluded else limit
         found = await self._run(engine.query, parsed.filters, weights, fetch)
@@ -206,22 +212,6 @@ class PropertySearchService:
     async def _query(self, filters: SearchFilters, weights: Weights, limit: int) -> list[Property]:
         engine = self._ready()
         return await self._run(engine.query, filters, weights, limit)
-
-    def _weights(self, parsed: ParsedQuery) -> Weights:
-        from property_agent.search.engine import Weights
-
-        s = self.settings.search
-        prefs = parsed.preferences
-        # Boosts are gentle on purpose: stronger ones let size or price drown the description.
-        price = s.price_weight + (0.5 if prefs.cheaper else 0.0)
-        size = s.size_weight
-        if prefs.bigger and not prefs.smaller:
-            size += 0.4
-        elif prefs.smaller and not prefs.bigger:
-            size = -(abs(size) + 0.4)
-        return Weights(
-            description_weight=s.description_weight, price_weight=price, size_weight=size
-        )
 
     # -- ingestion -----------------------------------------------------------------------------
     async def ingest(
