@@ -18,14 +18,9 @@ from property_agent.domain import (
     SearchFilters,
 )
 from property_agent.search.places import PlaceMatcher, PlaceMention
-from property_agent.search.quantities import (
-    MONEY_ONLY_CUES,
-    NUMBER_WORDS,
-    SQFT_TO_M2,
-    Quantity,
-    QuantityExtractor,
-)
+from property_agent.search.quantities import SQFT_TO_M2, Quantity, QuantityExtractor
 from property_agent.search.text import Token, tokenize
+from property_agent.search.vocabulary import MONEY_ONLY_CUES, NUMBER_WORDS
 
 _STRICT_CUES = {"more than", "over", "greater than", "in excess of", "exceeding", "above"}
 _MAX_COUNT = {"rooms": 20, "baths": 15}

@@ -12,106 +12,37 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import Literal
 
 from text_to_num import text2num
 
 from property_agent.search.text import Token
+from property_agent.search.vocabulary import (
+    ADJECTIVES,
+    AREA_FT2_ONE,
+    AREA_FT2_TWO,
+    AREA_M2_ONE,
+    AREA_M2_TWO,
+    BATH_WORDS,
+    CUES_AFTER,
+    CUES_BEFORE,
+    CURRENCY,
+    NOT_COUNTS,
+    NUMBER_WORDS,
+    ORDINAL_SUFFIX,
+    RANGE_JOINERS,
+    ROOM_WORDS,
+    SCALE_AFTER_A,
+    SCALES,
+    SKIP_BEFORE,
+    SMALL_WORDS,
+    SPECIAL_PHRASES,
+    Bound,
+)
 
 Unit = Literal["rooms", "baths", "area", "area_ft2", "money"]
-Bound = Literal["min", "max", "approx"]
 SQFT_TO_M2 = 0.092903
 MONEY_WITHOUT_UNIT_FROM = 10_000
-
-_SCALES = {"thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000,
-           "millions": 1_000_000, "mil": 1_000_000, "mill": 1_000_000, "mn": 1_000_000,
-           "m": 1_000_000}  # fmt: skip
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _cues(table: str) -> list[tuple[str, Bound]]:
-    """Parse "bound: phrase | phrase" lines; longest phrases first so "not more than" beats
-    "more than" and "nothing over" beats "over"."""
-    cues: list[tuple[str, Bound]] = []
-    for line in table.strip().splitlines():
-        bound, phrases = line.split(":", 1)
-        cues += [(p.strip(), cast(Bound, bound.strip())) for p in phrases.split("|")]
-    return sorted(cues, key=lambda c: -len(c[0].split()))
-
-
-NUMBER_WORDS = _words(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand million"
-)
-_SMALL_WORDS = NUMBER_WORDS - {"hundred", "thousand", "million"}
-_SCALE_AFTER_A = _words("million hundred thousand")
-_ADJECTIVES = _words(
-    "double single big large good sized spacious separate full en suite ensuite bright small "
-    "complete proper"
-)
-_ROOM_WORDS = _words(
-    "bed beds bedroom bedrooms bedroomed br bd bdr bdrm bdrms room rooms dormitorio dormitorios "
-    "habitacion habitaciones"
-)
-_BATH_WORDS = _words("bath baths bathroom bathrooms ba toilet toilets wc washroom washrooms")
-_CURRENCY = _words("€ euro euros eur")
-_ORDINAL_SUFFIX = _words("st nd rd th")
-_NOT_COUNTS = _words(
-    "floor floors storey storeys year years minute minutes min mins km kilometres kilometers "
-    "metro stops percent %"
-)
-_AREA_M2_ONE = _words("m2 sqm sqms sqmt metres meters metre meter mts msq")
-_AREA_FT2_ONE = _words("sqft sf ft²")
-_AREA_M2_TWO = {
-    "m 2", "m ²", "sq m", "sq metres", "sq meters", "square metres", "square meters",
-    "square metre", "square meter", "metres squared", "meters squared", "square m", "m squared",
-    "sq mt", "sq mts", "mt 2", "mts 2",
-}  # fmt: skip
-_AREA_FT2_TWO = {"sq ft", "square feet", "square foot", "ft 2", "ft ²", "feet squared",
-                 "sq feet", "sq foot"}  # fmt: skip
-_SKIP_BEFORE = _words("a an the of is s my our price euro euros € total be to it was its budget's")
-_RANGE_JOINERS = _words("to and - – — till until")
-
-# Cue phrases read backwards from a number, then forwards ("500k or less").
-_CUES_BEFORE = _cues("""
-max: under | below | less than | lower than | at most | up to | max | maximum | no more than
-max: not more than | not over | nothing over | nothing above | not above | within | cheaper than
-max: smaller than | budget | spend | afford | for | max budget | maximum budget | top budget
-max: no higher than | not exceeding | budget is | budget of
-min: at least | minimum | min | over | more than | above | from | starting at | starting from
-min: upwards of | north of | no less than | not less than | bigger than | larger than
-min: greater than | exceeding | in excess of | minimum budget
-approx: around | about | roughly | approximately | something like | circa | ~ | in the region of
-approx: give or take | round about | more or less
-""")
-_CUES_AFTER = _cues("""
-max: or less | or under | or below | or lower | max | maximum | tops | top | at most | or cheaper
-min: or more | or above | or over | plus | + | minimum | min | at least | and up | and above
-min: or bigger | or larger
-approx: give or take | or so | ish | more or less
-""")
-# Fractions of a million and other idioms text2num does not know, as (words, value).
-_SPECIAL_PHRASES: list[tuple[tuple[str, ...], float]] = sorted(
-    [
-        (tuple(phrase.split()), value)
-        for phrase, value in [
-            ("half a million", 500_000), ("half million", 500_000), ("a half million", 500_000),
-            ("a million and a half", 1_500_000), ("one million and a half", 1_500_000),
-            ("a quarter of a million", 250_000), ("quarter of a million", 250_000),
-            ("a quarter million", 250_000), ("quarter million", 250_000),
-            ("three quarters of a million", 750_000), ("a couple of", 2), ("couple of", 2),
-            ("a couple", 2),
-        ]
-    ],
-    key=lambda p: -len(p[0]),
-)  # fmt: skip
-# Cues that speak about money only: "looking for 3 bedrooms" is not "at most 3 bedrooms".
-MONEY_ONLY_CUES = frozenset({"for", "budget", "spend", "afford", "within", "budget is",
-                             "budget of", "cheaper than"})  # fmt: skip
 
 
 @dataclass
@@ -215,7 +146,7 @@ class QuantityExtractor:
                 return None
             return self._digits(tokens, words, i)
         if words[i] in NUMBER_WORDS or (
-            words[i] in {"a", "an"} and i + 1 < len(words) and words[i + 1] in _SCALE_AFTER_A
+            words[i] in {"a", "an"} and i + 1 < len(words) and words[i + 1] in SCALE_AFTER_A
         ):
             return self._spelled(words, i)
         return None
@@ -232,14 +163,14 @@ class QuantityExtractor:
 
     @staticmethod
     def _special(words: list[str], i: int) -> tuple[float, int] | None:
-        for phrase, value in _SPECIAL_PHRASES:
+        for phrase, value in SPECIAL_PHRASES:
             n = len(phrase)
             if tuple(words[i : i + n]) == phrase:
                 return value, n
         # "one and a half million", "2 and a half million"
         if words[i + 1 : i + 4] == ["and", "a", "half"] and i + 4 < len(words):
             base = float(words[i]) if words[i].isdigit() else _words_value([words[i]])
-            scale = _SCALES.get(words[i + 4])
+            scale = SCALES.get(words[i + 4])
             if base is not None and scale and scale >= 1_000:
                 return (base + 0.5) * scale, 5
         return None
@@ -263,12 +194,12 @@ class QuantityExtractor:
         q = Quantity(value, i, end)
         if (
             end < len(words)
-            and words[end] in _ORDINAL_SUFFIX
+            and words[end] in ORDINAL_SUFFIX
             and tokens[end].start == tokens[end - 1].end
         ):
             q.ordinal = True
             q.end = end + 1
-        if i > 0 and words[i - 1] in _CURRENCY | {"$", "£"}:
+        if i > 0 and words[i - 1] in CURRENCY | {"$", "£"}:
             q.currency = True
             q.start = i - 1
         return q
@@ -285,15 +216,15 @@ class QuantityExtractor:
             nxt = words[j + 1] if j + 1 < len(words) else ""
             if w in NUMBER_WORDS:
                 run.append(w)
-            elif w == "point" and run and nxt in _SMALL_WORDS:
+            elif w == "point" and run and nxt in SMALL_WORDS:
                 run.append(w)
-            elif w in {"-", "–"} and run and run[-1] in _SMALL_WORDS and nxt in _SMALL_WORDS:
+            elif w in {"-", "–"} and run and run[-1] in SMALL_WORDS and nxt in SMALL_WORDS:
                 pass  # "twenty-five"
             elif (
                 w == "and"
                 and run
                 and run[-1] in {"hundred", "thousand", "million"}
-                and (nxt in _SMALL_WORDS)
+                and (nxt in SMALL_WORDS)
             ):
                 # British "two hundred and fifty (thousand)"; but in "eight hundred thousand and
                 # one point two million" the "and" joins a range: it continues a number only when
@@ -326,12 +257,12 @@ class QuantityExtractor:
     @staticmethod
     def _scale(q: Quantity, words: list[str]) -> Quantity:
         j = q.end
-        if q.ordinal or j >= len(words) or words[j] not in _SCALES:
+        if q.ordinal or j >= len(words) or words[j] not in SCALES:
             return q
         following = words[j + 1] if j + 1 < len(words) else ""
         if words[j] == "m" and (q.value >= 20 or following in {"2", "²", "squared", "sq"}):
             return q  # "80m" / "80 m2" is metres, not 80 million
-        return replace(q, value=q.value * _SCALES[words[j]], end=j + 1, scaled=True)
+        return replace(q, value=q.value * SCALES[words[j]], end=j + 1, scaled=True)
 
     # -- units ---------------------------------------------------------------------------------
     def _unit(self, q: Quantity, words: list[str]) -> None:
@@ -344,18 +275,18 @@ class QuantityExtractor:
         if words[j : j + 2] in (["or", "more"], ["or", "so"]):
             j += 2
         k = j
-        while k < len(words) and k - j < 2 and words[k] in _ADJECTIVES:
+        while k < len(words) and k - j < 2 and words[k] in ADJECTIVES:
             k += 1
         nxt = words[k] if k < len(words) else ""
-        if nxt in _NOT_COUNTS:
+        if nxt in NOT_COUNTS:
             q.ordinal = True  # floors, years, minutes: not a search constraint
-        elif nxt in _ROOM_WORDS:
+        elif nxt in ROOM_WORDS:
             q.unit, q.end = "rooms", k + 1
-        elif nxt in _BATH_WORDS:
+        elif nxt in BATH_WORDS:
             q.unit, q.end = "baths", k + 1
         elif area := _area_unit(words, j):
             q.unit, q.end = area
-        elif j < len(words) and words[j] in _CURRENCY and not after_currency_number(words, j):
+        elif j < len(words) and words[j] in CURRENCY and not after_currency_number(words, j):
             q.unit, q.currency, q.end = "money", True, j + 1
         elif q.currency or q.scaled or q.value >= MONEY_WITHOUT_UNIT_FROM:
             q.unit = "money"
@@ -366,7 +297,7 @@ class QuantityExtractor:
         for a, b in itertools.pairwise(qs):
             gap = words[a.end : b.start]
             before = words[a.start - 1] if a.start > 0 else ""
-            if len(gap) != 1 or gap[0] not in _RANGE_JOINERS or a.bound or b.bound:
+            if len(gap) != 1 or gap[0] not in RANGE_JOINERS or a.bound or b.bound:
                 continue
             if gap[0] == "and" and before != "between":
                 continue
@@ -389,7 +320,7 @@ class QuantityExtractor:
     @staticmethod
     def _cue(q: Quantity, words: list[str]) -> None:
         j = q.end
-        for phrase, bound in _CUES_AFTER:
+        for phrase, bound in CUES_AFTER:
             parts = phrase.split()
             if words[j : j + len(parts)] == parts:
                 q.bound, q.cue = bound, phrase
@@ -398,14 +329,14 @@ class QuantityExtractor:
         i = q.start
         skipped: list[int] = []
         while i > 0 and q.start - i < 6:
-            for phrase, bound in _CUES_BEFORE:
+            for phrase, bound in CUES_BEFORE:
                 parts = phrase.split()
                 n = len(parts)
                 if i - n >= 0 and words[i - n : i] == parts:
                     q.bound, q.cue = bound, phrase
                     q.consumed.update([*range(i - n, i), *skipped])
                     return
-            if words[i - 1] not in _SKIP_BEFORE:
+            if words[i - 1] not in SKIP_BEFORE:
                 return
             skipped.append(i - 1)
             i -= 1
@@ -431,13 +362,13 @@ def _run_words(words: list[str], j: int) -> list[str]:
 def _area_unit(words: list[str], j: int) -> tuple[Unit, int] | None:
     one = words[j] if j < len(words) else ""
     two = " ".join(words[j : j + 2])
-    if two in _AREA_M2_TWO:
+    if two in AREA_M2_TWO:
         return "area", j + 2
-    if two in _AREA_FT2_TWO:
+    if two in AREA_FT2_TWO:
         return "area_ft2", j + 2
-    if one in _AREA_M2_ONE:
+    if one in AREA_M2_ONE:
         return "area", j + 1
-    if one in _AREA_FT2_ONE:
+    if one in AREA_FT2_ONE:
         return "area_ft2", j + 1
     return None
 

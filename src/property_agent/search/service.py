@@ -88,18 +88,8 @@ class PropertySearchService:
             engine, note = await self._run(self._connect, fallback)
             self._engine = engine
             self._backend = engine.backend
-            if not load_data:
-                pass
-            elif engine.backend == "in-memory":
-                await self._load_csv(engine, path)
-            elif await self._run(engine.count) == 0:
-                if await self._run(path.is_file):
-                    logger.info("Qdrant collection is empty: seeding it from %s", path)
-                    await self._load_csv(engine, path)
-                else:
-                    note += (
-                        f" Qdrant is empty and {path} does not exist: run property-agent ingest."
-                    )
+            if load_data:
+                note += await self._load_initial(engine, path)
             await self._refresh_catalogue()
             if self.settings.openai.configured:
                 from property_agent.search.llm_parser import NaturalQueryParser
@@ -116,10 +106,20 @@ class PropertySearchService:
             self._message = f"Index failed to load: {exc}"
             logger.exception("Index failed to load")
 
-    async def _load_csv(self, engine: SearchEngine, path: Path) -> None:
+    async def _load_initial(self, engine: SearchEngine, path: Path) -> str:
+        """Index the CSV in memory mode, or seed an empty Qdrant collection; returns a note."""
+        if engine.backend == "qdrant" and await self._run(engine.count) > 0:
+            return ""
+        if engine.backend == "qdrant" and not await self._run(path.is_file):
+            return f" Qdrant is empty and {path} does not exist: run property-agent ingest."
+        if engine.backend == "qdrant":
+            logger.info("Qdrant collection is empty: seeding it from %s", path)
         report = await self._run(read_listings, path)
         _log_report(report)
         await self._run(engine.upsert, report.listings)
+        if report.errors:
+            return f" {len(report.errors)} bad row(s) in {path} were skipped (see the log)."
+        return ""
 
     def _connect(self, fallback: bool) -> tuple[SearchEngine, str]:
         from property_agent.search.engine import InMemoryEngine, QdrantEngine
