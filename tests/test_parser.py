@@ -9,21 +9,14 @@ from typing import Any
 import pytest
 import yaml
 
-from property_agent.domain import ParsedQuery, PlaceIssue
+from property_agent.domain import ParsedQuery, PlaceIssue, SearchFilters
 from property_agent.search.parser import LocalQueryParser
 from tests.conftest import LOCATIONS
 
 pytestmark = pytest.mark.unit
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "parser_cases.yaml").read_text("utf-8"))
-FILTER_KEYS = (
-    "location",
-    "min_rooms",
-    "min_baths",
-    "price_smaller_than",
-    "price_bigger_than",
-    "sqft_bigger_than",
-)
+FILTER_KEYS = tuple(k for k in SearchFilters.model_fields if k != "description_query")
 
 
 @pytest.fixture(scope="module")
