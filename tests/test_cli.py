@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,40 @@ def test_an_invalid_setting_stops_the_cli_with_its_name(monkeypatch: pytest.Monk
     result = runner.invoke(app, ["ingest", "whatever.csv"])
     assert result.exit_code == 2
     assert "QDRANT__URL" in result.output
+
+
+@pytest.fixture
+def live_server(search_service: object) -> Iterator[str]:
+    """The real app on a free localhost port, served by uvicorn in a thread."""
+    import uvicorn
+
+    from property_agent.api.app import create_app
+    from tests.conftest import make_settings
+
+    api = create_app(make_settings(), search_service=search_service)  # type: ignore[arg-type]
+    server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_search_can_ask_a_running_server(live_server: str) -> None:
+    result = runner.invoke(app, ["search", "3 bed in Retiro", "--server", live_server, "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["filters"]["location"] == "Retiro" and body["filters"]["min_rooms"] == 3
+    assert body["properties"] and all(p["location"] == "Retiro" for p in body["properties"])
+
+
+def test_search_says_when_the_server_is_not_running() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    result = runner.invoke(app, ["search", "a flat", "--server", url])
+    assert result.exit_code == 1
+    assert "Cannot reach the API" in result.output and "property-agent serve" in result.output

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from property_agent.api.schemas import SearchResponse
 from property_agent.config import Settings, SettingsError, load_settings
 from property_agent.domain import MAX_LIMIT, Property, SearchRequest, SearchResult
 from property_agent.observability.logging import setup_logging
@@ -78,16 +79,29 @@ def search(
     limit: Annotated[int, typer.Option(help=f"Listings to return (1-{MAX_LIMIT}).")] = 3,
     data: Annotated[Path | None, typer.Option(help="Listings CSV (memory mode).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON.")] = False,
+    server: Annotated[
+        str | None,
+        typer.Option(help="Ask a running API (e.g. http://127.0.0.1:8000) instead of loading."),
+    ] = None,
 ) -> None:
-    """Search listings from the terminal, as POST /superlinked/search would."""
+    """Search listings from the terminal, as POST /superlinked/search would.
+
+    Without --server this loads the index itself (about 20-30 s: Superlinked and the embeddings).
+    """
     from property_agent.api.app import check_data_path
-    from property_agent.api.schemas import SearchResponse
     from property_agent.search.service import IndexState, PropertySearchService
 
     try:
         request = SearchRequest(query=query, limit=limit)
     except ValidationError as exc:
         _fail("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()), 2)
+    if server:
+        response = _ask_server(server, request)
+        if as_json:
+            typer.echo(response.model_dump_json(indent=2))
+        else:
+            _print_response(response)
+        return
     settings = _settings()
     setup_logging("WARNING")
     try:
@@ -107,17 +121,30 @@ def search(
         finally:
             await service.aclose()
 
-    result = asyncio.run(run())
+    response = SearchResponse.from_result(asyncio.run(run()))
     if as_json:
         # Plain text, not rich: rich wraps long strings at the terminal width.
-        typer.echo(SearchResponse.from_result(result).model_dump_json(indent=2))
+        typer.echo(response.model_dump_json(indent=2))
     else:
-        _print_result(result)
+        _print_response(response)
 
 
-def _print_result(result: SearchResult) -> None:
+def _ask_server(server: str, request: SearchRequest) -> SearchResponse:
+    import httpx
+
+    url = server.rstrip("/") + "/superlinked/search"
+    try:
+        reply = httpx.post(url, json=request.model_dump(), timeout=30)
+    except httpx.HTTPError as exc:
+        _fail(f"Cannot reach the API at {server} ({exc}); is `property-agent serve` running?")
+    if reply.status_code != 200:
+        _fail(f"{url} answered {reply.status_code}: {reply.text[:300]}")
+    return SearchResponse.model_validate(reply.json())
+
+
+def _print_response(result: SearchResponse) -> None:
     stated = result.filters.model_dump(exclude_none=True)
-    out.print(f"[bold]Understood[/] ({result.parsed.parser}): {stated or 'no constraints'}")
+    out.print(f"[bold]Understood[/] ({result.parser}): {stated or 'no constraints'}")
     if result.hint:
         out.print(f"[yellow]{result.hint}[/]")
     if not result.properties:
