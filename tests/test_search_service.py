@@ -115,3 +115,14 @@ async def test_ingesting_twice_changes_nothing_and_updates_replace_by_id() -> No
         assert [(p.id, p.price) for p in moved.properties] == [(5, 99_000)]
     finally:
         await service.aclose()
+
+
+async def test_the_bedroom_relaxation_names_what_really_exists(
+    search_service: PropertySearchService,
+) -> None:
+    result = await search_service.search("a two bedroom flat in Sol under 200k", 3)
+    rooms_hint = next(r for r in result.relaxations if r.field == "min_rooms")
+    without = await search_service.search("a flat in Sol under 200k", 20)
+    most = max(p.rooms for p in without.properties)
+    expected = "only studios" if most == 0 else f"up to {most} bedroom"
+    assert expected in rooms_hint.sentence

@@ -149,7 +149,8 @@ def _print_response(result: SearchResponse) -> None:
         out.print(f"[yellow]{result.hint}[/]")
     if not result.properties:
         for r in result.relaxations:
-            out.print(f"  • {r.sentence}")
+            if r.sentence not in (result.hint or ""):
+                out.print(f"  • {r.sentence}")
         return
     table = Table(show_lines=True)
     for column in ("id", "location", "bed", "bath", "m²", "price", "description"):

@@ -49,10 +49,11 @@ def _sentence(field: str, filters: SearchFilters, found: Sequence[Property]) -> 
         return f"Outside {filters.location}, there are matches in {_join(top)}."
     if field == "min_rooms":
         most = max(p.rooms for p in found)
-        return f"With fewer bedrooms there are matches; the most available is {most}."
+        offer = "only studios" if most == 0 else f"up to {_count(most, 'bedroom')}"
+        return f"With fewer bedrooms there are matches: {offer}."
     if field == "min_baths":
         most = max(p.baths for p in found)
-        return f"With fewer bathrooms there are matches; the most available is {most}."
+        return f"With fewer bathrooms there are matches: up to {_count(most, 'bathroom')}."
     return (
         f"Smaller than {filters.sqft_bigger_than} m² there are matches; the largest is "
         f"{best.sqft} m² in {best.location}."
@@ -109,6 +110,10 @@ def build_hint(
         else:
             parts.append("No listings are loaded.")
     return " ".join(parts) or None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _join(items: Sequence[str]) -> str:
