@@ -286,7 +286,7 @@ class QuantityExtractor:
             q.unit, q.end = "baths", k + 1
         elif area := _area_unit(words, j):
             q.unit, q.end = area
-        elif j < len(words) and words[j] in CURRENCY and not after_currency_number(words, j):
+        elif j < len(words) and words[j] in CURRENCY and not _starts_next_amount(words, j):
             q.unit, q.currency, q.end = "money", True, j + 1
         elif q.currency or q.scaled or q.value >= MONEY_WITHOUT_UNIT_FROM:
             q.unit = "money"
@@ -346,7 +346,7 @@ def _after_between(words: list[str], q: Quantity) -> bool:
     return q.start > 0 and words[q.start - 1] == "between"
 
 
-def after_currency_number(words: list[str], j: int) -> bool:
+def _starts_next_amount(words: list[str], j: int) -> bool:
     """True when the currency sign at j starts the next amount ("€400k – €550k")."""
     return j + 1 < len(words) and words[j + 1][:1].isdigit()
 
