@@ -130,6 +130,61 @@ class SearchSettings(_Group):
         return self
 
 
+class LLMSettings(_Group):
+    """Which chat model drives the agent. Unset provider: Groq when GROQ__API_KEY is set, else the
+    offline policy model (no network)."""
+
+    provider: Literal["groq", "openai", "offline"] | None = None
+    timeout_s: float = Field(default=15.0, gt=0, le=120)
+    retries: int = Field(default=1, ge=0, le=5)
+    temperature: float = Field(default=0.2, ge=0, le=2)
+
+
+class MemorySettings(_Group):
+    """Conversation memory (LangGraph checkpointer). `url`: a file path for sqlite, a
+    postgresql:// URL for postgres."""
+
+    backend: Literal["memory", "sqlite", "postgres"] = "memory"
+    url: str | None = None
+    ttl_hours: float = Field(default=168.0, gt=0)
+
+    @model_validator(mode="after")
+    def _url_needed(self) -> MemorySettings:
+        if self.backend == "postgres" and not (self.url or "").startswith(
+            ("postgres", "postgresql")
+        ):
+            raise ValueError(
+                "MEMORY__URL must be a postgresql:// URL when MEMORY__BACKEND=postgres"
+            )
+        return self
+
+
+class AgentSettings(_Group):
+    """Per-turn limits: the caller always hears something within these bounds."""
+
+    turn_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    tool_timeout_s: float = Field(default=8.0, gt=0, le=120)
+    max_model_calls: int = Field(default=6, ge=1, le=50)
+
+
+class OpikSettings(_Group):
+    """Tracing. Set `api_key` (Comet cloud) or `url` (self-hosted Opik) to turn it on."""
+
+    api_key: SecretStr | None = None
+    url: str | None = None
+    workspace: str | None = None
+    project: str = "property-phone-agent"
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "OPIK__URL")
+
+    @property
+    def configured(self) -> bool:
+        return self.api_key is not None or self.url is not None
+
+
 class Settings(BaseSettings):
     model_config: ClassVar[SettingsConfigDict] = SettingsConfigDict(
         env_file=".env",
@@ -141,17 +196,34 @@ class Settings(BaseSettings):
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    avatar_name: str = "tara"
     groq: GroqSettings = GroqSettings()
     openai: OpenAISettings = OpenAISettings()
     qdrant: QdrantSettings = QdrantSettings()
     data: DataSettings = DataSettings()
     api: ApiSettings = ApiSettings()
     search: SearchSettings = SearchSettings()
+    llm: LLMSettings = LLMSettings()
+    memory: MemorySettings = MemorySettings()
+    agent: AgentSettings = AgentSettings()
+    opik: OpikSettings = OpikSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, v: Any) -> Any:
         return v.upper() if isinstance(v, str) else v
+
+    @field_validator("avatar_name", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @property
+    def llm_provider(self) -> Literal["groq", "openai", "offline"]:
+        """The configured provider, or Groq when its key is set, else offline."""
+        if self.llm.provider:
+            return self.llm.provider
+        return "groq" if self.groq.api_key is not None else "offline"
 
 
 class SettingsError(Exception):

@@ -51,7 +51,8 @@ _FILLER = frozenset(
     in madrid city euros euro budget price cost priced budget's
     maximum minimum max min under over less more than least most up below above
     hear else got other options we'd i'd i'll we'll let's that's it's what's there's here's
-    you're they're don't thanks thank hmm right now currently
+    you're they're don't thanks thank hmm right now currently instead rather perhaps again
+    same also too how
     """.split()
 )
 _PLACE_LEADS = {"in", "near", "around", "at", "by", "close", "to", "next", "the", "of", "nearby"}

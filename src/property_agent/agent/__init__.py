@@ -1,0 +1,1 @@
+"""The conversational agent: graph, tools and conversation memory."""

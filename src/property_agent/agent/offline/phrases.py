@@ -1,0 +1,179 @@
+"""Turning criteria and listings into words: the query the policy sends to the search tool, the
+summary it says before searching, and how it describes a listing.
+
+`compose_query` must round-trip through the local parser (a test checks it): the tool re-reads
+the policy's query exactly as it reads a caller.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+FEATURES = (
+    ("terrace", ("terrace", "terraces")),
+    ("pool", ("pool", "swimming pool")),
+    ("garden", ("garden",)),
+    ("lift", ("lift", "elevator")),
+    ("parking", ("parking", "garage")),
+    ("balcony", ("balcony", "balconies")),
+    ("air conditioning", ("air conditioning", "air-conditioning", "a/c")),
+    ("storage room", ("storage room", "storeroom")),
+    ("concierge", ("concierge", "porter")),
+    ("views", ("views",)),
+)
+_NOUNS = {
+    "flat": "flats", "flats": "flats", "apartment": "apartments", "apartments": "apartments",
+    "house": "houses", "houses": "houses", "penthouse": "penthouses", "studio": "studios",
+    "chalet": "chalets", "duplex": "duplexes", "loft": "lofts", "home": "homes",
+}  # fmt: skip
+_HOME_TYPES = ("penthouse", "studio", "duplex", "loft", "chalet", "townhouse", "detached house")
+_NO_LIFT = re.compile(r"\b(no lift|without (a )?lift|walk-up)\b", re.IGNORECASE)
+
+
+def euros(value: int) -> str:
+    return f"€{int(value):,}"
+
+
+def compose_query(criteria: dict[str, Any]) -> str:
+    """Criteria → the sentence passed to the search tool ("3 bedrooms in Chamberí under …")."""
+    parts: list[str] = []
+    if criteria.get("description_query"):
+        parts.append(str(criteria["description_query"]))
+    if criteria.get("min_rooms"):
+        parts.append(f"{criteria['min_rooms']} bedrooms")
+    if criteria.get("min_baths"):
+        parts.append(f"{criteria['min_baths']} bathrooms")
+    if criteria.get("location"):
+        parts.append(f"in {criteria['location']}")
+    if criteria.get("sqft_bigger_than"):
+        parts.append(f"at least {criteria['sqft_bigger_than']} square metres")
+    if criteria.get("price_bigger_than"):
+        parts.append(f"from {criteria['price_bigger_than']} euros")
+    if criteria.get("price_smaller_than"):
+        parts.append(f"under {criteria['price_smaller_than']} euros")
+    return ", ".join(parts) or "homes in Madrid"
+
+
+def speak_criteria(criteria: dict[str, Any]) -> str:
+    """Criteria as a caller would say them: "3-bedroom homes in Chamberí under €500,000"."""
+    rooms = criteria.get("min_rooms")
+    description = str(criteria.get("description_query") or "")
+    first, _, rest = description.partition(" ")
+    noun = "homes"
+    if first.lower() in _NOUNS:  # "house with a garden" → "houses …, with a garden"
+        noun, description = _NOUNS[first.lower()], rest
+    text = f"{rooms}-bedroom {noun}" if rooms else noun
+    if criteria.get("location"):
+        text += f" in {criteria['location']}"
+    if criteria.get("min_baths"):
+        text += f" with at least {_count(int(criteria['min_baths']), 'bathroom')}"
+    if criteria.get("sqft_bigger_than"):
+        text += f" of at least {criteria['sqft_bigger_than']} square metres"
+    low, high = criteria.get("price_bigger_than"), criteria.get("price_smaller_than")
+    if high and high % 1000 == 999:  # "cheaper than €1,390,000" is stored as a cap of 1,389,999
+        high += 1
+    if low and high:
+        text += f" between {euros(low)} and {euros(high)}"
+    elif high:
+        text += f" under {euros(high)}"
+    elif low:
+        text += f" from {euros(low)}"
+    if description:
+        text += f", {description}"
+    return text
+
+
+def home_type(listing: dict[str, Any]) -> str:
+    """ "a penthouse", "a studio", "a flat": what the listing calls itself."""
+    description = listing["description"].lower()
+    if int(listing["rooms"]) == 0:
+        return "a studio"
+    for kind in _HOME_TYPES:
+        if kind in description:
+            return f"a {kind}"
+    return "a flat"
+
+
+def features_of(listing: dict[str, Any]) -> list[str]:
+    description = listing["description"].lower()
+    found = []
+    for name, words in FEATURES:
+        if name == "lift" and _NO_LIFT.search(description):
+            continue
+        if any(re.search(rf"\b{re.escape(w)}\b", description) for w in words):
+            found.append(name)
+    return found
+
+
+def describe_listing(
+    listing: dict[str, Any], wanted: str = "", *, short: bool = False, as_fields: bool = False
+) -> Any:
+    """Short: the fields a reply template needs; long: the ad's first sentences."""
+    if as_fields:
+        have = features_of(listing)
+        asked = [f for f in have if f in wanted.lower()]
+        if asked:
+            feature = f" It has the {asked[0]} you asked for."
+        elif have:
+            feature = f" It has {_article(have[0])}."
+        else:
+            feature = ""
+        rooms = int(listing["rooms"])
+        baths = int(listing["baths"])
+        rooms_words = (
+            f"one open-plan room and {_count(baths, 'bathroom')}"
+            if rooms == 0
+            else f"{_count(rooms, 'bedroom')} and {_count(baths, 'bathroom')}"
+        )
+        return {
+            "home": home_type(listing),
+            "location": listing["location"],
+            "rooms_words": rooms_words,
+            "sqft": listing["sqft"],
+            "price": euros(listing["price"]),
+            "feature": feature,
+        }
+    sentences = re.split(r"(?<=[.!?])\s+", listing["description"].strip())
+    text = ""
+    for sentence in sentences:
+        if len(text) + len(sentence) > (160 if short else 280) and text:
+            break
+        text = f"{text} {sentence}".strip()
+    return text
+
+
+def detail_answer(listing: dict[str, Any], detail: str) -> str:
+    """Answer a question about the listing from its data, never beyond it."""
+    if detail == "baths":
+        return f"It has {_count(int(listing['baths']), 'bathroom')}."
+    if detail == "rooms":
+        rooms = int(listing["rooms"])
+        return (
+            "It's a studio, one open-plan room."
+            if rooms == 0
+            else f"It has {_count(rooms, 'bedroom')}."
+        )
+    if detail == "sqft":
+        return f"It's {listing['sqft']} square metres."
+    if detail == "price":
+        return f"It's priced at {euros(listing['price'])}."
+    if detail == "location":
+        return f"It's in {listing['location']}."
+    wanted = detail.removeprefix("feature:").strip().lower()
+    for name, words in FEATURES:
+        if any(w in wanted for w in (name, *words)):
+            if name in features_of(listing):
+                return f"Yes, it has {_article(name)}."
+            return f"The listing doesn't mention {_article(name)}, so I wouldn't count on it."
+    return f"It's {home_type(listing)} in {listing['location']} at {euros(listing['price'])}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _article(noun: str) -> str:
+    if noun in ("air conditioning", "parking", "views"):
+        return noun
+    return ("an " if noun[0] in "aeiou" else "a ") + noun

@@ -1,0 +1,119 @@
+"""What the offline policy knows about a call, rebuilt from the conversation it is given.
+
+Memory lives in LangGraph (the checkpointer), not in the model object: every decision is made
+from the messages alone. The policy leaves small notes on its own replies (`additional_kwargs`)
+so it can tell which listing it described last; histories written by a remote LLM, which has no
+such notes, still work (the first listing of the last search counts as described).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from property_agent.agent.tools import TOOL_NAME
+
+NOTE_KEY = "offline_policy"  # where the policy keeps its notes on AIMessage.additional_kwargs
+_NAME_PATTERNS = (
+    re.compile(r"\bmy name(?: is|'s)\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
+    re.compile(r"\bcall me\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
+    re.compile(r"\b(?:I'm|I am|this is|it's)\s+([A-Z][a-z'-]+)\b(?:\s*(?:[,.!?]|$|and\b))"),
+)
+_NOT_NAMES = set(
+    """looking interested after searching trying calling wondering just here fine good ok okay
+    not sure ready new back moving buying selling thinking happy glad calling retired married
+    single a an the in from with Madrid Spain""".lower().split()
+)
+
+
+@dataclass
+class LastSearch:
+    query: str
+    limit: int
+    filters: dict[str, Any]
+    listings: list[dict[str, Any]]
+    relaxations: list[dict[str, Any]]
+    flagged: list[dict[str, Any]]
+    error: str | None = None
+
+
+@dataclass
+class CallState:
+    name: str | None = None
+    search: LastSearch | None = None
+    described: list[dict[str, Any]] = field(default_factory=list)  # listings said, in order
+    human_turns: int = 0
+    spoke_before: bool = False
+    last_asked: str | None = None  # what our last reply asked: "more_info", "relax", "criteria"
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        """The listing the caller is most likely asking about."""
+        return self.described[-1] if self.described else None
+
+    @property
+    def described_ids(self) -> set[int]:
+        return {int(p["id"]) for p in self.described}
+
+
+def caller_name(text: str) -> str | None:
+    for pattern in _NAME_PATTERNS:
+        match = pattern.search(text)
+        if match and match.group(1).lower() not in _NOT_NAMES:
+            return match.group(1)[:1].upper() + match.group(1)[1:]
+    return None
+
+
+def read_state(messages: Sequence[BaseMessage]) -> CallState:
+    state = CallState()
+    calls: dict[str, dict[str, Any]] = {}
+    unanswered = False  # a search result no reply has talked about yet
+    for message in messages:
+        if isinstance(message, HumanMessage):
+            state.human_turns += 1
+            state.name = caller_name(_text(message)) or state.name
+        elif isinstance(message, ToolMessage):
+            state.search = _search(message, calls.get(str(message.tool_call_id), {}))
+            unanswered = True
+        elif isinstance(message, AIMessage):
+            state.spoke_before = True
+            for call in message.tool_calls:
+                if call["name"] == TOOL_NAME:
+                    calls[str(call["id"])] = dict(call["args"])
+            if message.tool_calls:
+                continue
+            note = message.additional_kwargs.get(NOTE_KEY)
+            if isinstance(note, dict):
+                if note.get("described"):
+                    state.described.append(note["described"])
+                state.last_asked = note.get("asked")
+            elif unanswered and state.search and state.search.listings:
+                # A remote model answered without notes: it will have described the best match.
+                state.described.append(state.search.listings[0])
+                state.last_asked = "more_info"
+            unanswered = False
+    return state
+
+
+def _search(message: ToolMessage, args: dict[str, Any]) -> LastSearch:
+    data = message.artifact if isinstance(message.artifact, dict) else {}
+    return LastSearch(
+        query=str(args.get("query", data.get("query", ""))),
+        limit=int(args.get("limit", data.get("limit", 1)) or 1),
+        filters=dict(data.get("filters") or {}),
+        listings=list(data.get("properties") or []),
+        relaxations=list(data.get("relaxations") or []),
+        flagged=list(data.get("flagged_places") or []),
+        error=data.get("error"),
+    )
+
+
+def _text(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
