@@ -43,7 +43,7 @@ class DedupToolCalls(AgentMiddleware):
         )
 
 
-def _earlier_result(messages: list[Any], call: dict[str, Any]) -> ToolMessage | None:
+def _earlier_result(messages: list[Any], call: Any) -> ToolMessage | None:
     """The result of an identical call made since the caller last spoke, if any."""
     key = call_key(call["name"], call["args"])
     turn_start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)

@@ -29,7 +29,8 @@ _PROBE = 20
 
 
 def euros(value: int) -> str:
-    return f"€{value:,}"
+    """ "€300,000"; a cap stored as 297,999 ("cheaper than 298,000") is said as €298,000."""
+    return f"€{value + 1 if value % 1000 == 999 else value:,}"
 
 
 def _sentence(field: str, filters: SearchFilters, found: Sequence[Property]) -> str:

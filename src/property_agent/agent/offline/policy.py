@@ -112,7 +112,9 @@ class OfflinePolicy:
         if intent is Intent.NO:
             return Reply(self._say("declined", state), note={"asked": "criteria"})
         if intent in (Intent.CHEAPER, Intent.BIGGER, Intent.MORE_ROOMS) and criteria:
-            return self._search(_adjust(intent, criteria, current, state), state)
+            reply = self._search(_adjust(intent, criteria, current, state), state)
+            reply.note["adjusted"] = intent.value
+            return reply
         if intent is Intent.NEXT and state.search:
             return self._next(state)
         if intent is Intent.SEARCH:
@@ -150,8 +152,8 @@ class OfflinePolicy:
     def _relaxed_search(self, state: CallState) -> Reply:
         assert state.search is not None
         criteria = dict(state.search.filters)
-        for relaxation in state.search.relaxations[:1]:
-            criteria.pop(relaxation["field"], None)
+        field = state.relax_field or (state.search.relaxations or [{"field": None}])[0]["field"]
+        criteria.pop(field, None)
         return self._search(criteria, state)
 
     def _next(self, state: CallState) -> Reply:
@@ -176,10 +178,19 @@ class OfflinePolicy:
             return self._present(fresh[0], state, key="found_one")
         if search.listings:  # everything here was already described
             return Reply(self._say("no_more", state, criteria=criteria), note={"asked": "criteria"})
-        if search.relaxations:
-            relax = search.relaxations[0]["sentence"]
+        relaxations = search.relaxations
+        if state.adjusted and state.current:
+            # "Something cheaper" found nothing: the one just described was the best on that
+            # count, so offer the other ways out, not the same listing again.
+            moved = _ADJUSTED_FIELD.get(state.adjusted)
+            relaxations = [r for r in relaxations if r["field"] != moved]
+            if not relaxations:
+                text = self._say("no_more", state, criteria=criteria)
+                return Reply(text, note={"asked": "criteria"})
+        if relaxations:
+            relax = relaxations[0]["sentence"]
             text = self._say("nothing_found", state, criteria=criteria, relax=relax)
-            return Reply(text, note={"asked": "relax"})
+            return Reply(text, note={"asked": "relax", "relax_field": relaxations[0]["field"]})
         return Reply(
             self._say("nothing_at_all", state, criteria=criteria), note={"asked": "criteria"}
         )
@@ -198,6 +209,11 @@ class OfflinePolicy:
 
 
 _EXAMPLES = ("Chamberí", "Retiro", "Barrio de Salamanca")
+_ADJUSTED_FIELD = {
+    "cheaper": "price_smaller_than",
+    "bigger": "sqft_bigger_than",
+    "more_rooms": "min_rooms",
+}
 
 
 def _closest_first(

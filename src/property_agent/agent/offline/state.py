@@ -49,6 +49,8 @@ class CallState:
     human_turns: int = 0
     spoke_before: bool = False
     last_asked: str | None = None  # what our last reply asked: "more_info", "relax", "criteria"
+    adjusted: str | None = None  # the last search was a follow-up: "cheaper", "bigger", …
+    relax_field: str | None = None  # the constraint our last reply offered to drop
 
     @property
     def current(self) -> dict[str, Any] | None:
@@ -81,16 +83,18 @@ def read_state(messages: Sequence[BaseMessage]) -> CallState:
             unanswered = True
         elif isinstance(message, AIMessage):
             state.spoke_before = True
+            note = message.additional_kwargs.get(NOTE_KEY)
             for call in message.tool_calls:
                 if call["name"] == TOOL_NAME:
                     calls[str(call["id"])] = dict(call["args"])
+                    state.adjusted = note.get("adjusted") if isinstance(note, dict) else None
             if message.tool_calls:
                 continue
-            note = message.additional_kwargs.get(NOTE_KEY)
             if isinstance(note, dict):
                 if note.get("described"):
                     state.described.append(note["described"])
                 state.last_asked = note.get("asked")
+                state.relax_field = note.get("relax_field")
             elif unanswered and state.search and state.search.listings:
                 # A remote model answered without notes: it will have described the best match.
                 state.described.append(state.search.listings[0])

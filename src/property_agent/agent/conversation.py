@@ -1,0 +1,253 @@
+"""`Conversation(thread_id)`: one caller's conversation, one turn at a time.
+
+`respond(text)` streams events as they happen (tool started, tool finished, each sentence as soon
+as the model has produced it, then the turn's end). Any failure (model error after the retry,
+tool timeout, whole-turn timeout) ends in the avatar's fallback sentence, and the thread is
+repaired so the next turn works: no tool call is left without its result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolMessage,
+)
+
+from property_agent.agent.events import (
+    Event,
+    SentenceReady,
+    ToolFinished,
+    ToolStarted,
+    TurnFinished,
+)
+from property_agent.agent.middleware import call_key
+from property_agent.agent.sentences import SentenceSplitter
+
+if TYPE_CHECKING:
+    from property_agent.agent.runtime import AgentRuntime
+
+logger = logging.getLogger(__name__)
+CANCELLED = "Cancelled: the turn failed before this search finished."
+_RECURSION_LIMIT = 40
+
+
+class Conversation:
+    def __init__(self, runtime: AgentRuntime, thread_id: str) -> None:
+        if not thread_id or len(thread_id) > 200:
+            raise ValueError("thread_id must be 1-200 characters")
+        self.runtime = runtime
+        self.thread_id = thread_id
+
+    def _config(self, offline: bool) -> dict[str, Any]:
+        return {
+            "configurable": {"thread_id": self.thread_id},
+            "recursion_limit": _RECURSION_LIMIT,
+            "callbacks": self.runtime.tracing.callbacks(
+                self.thread_id, self.runtime.avatar.name, offline=offline
+            ),
+            "metadata": {"avatar": self.runtime.avatar.name, "thread_id": self.thread_id},
+        }
+
+    # -- a turn --------------------------------------------------------------------------------
+    async def respond(self, text: str) -> AsyncIterator[Event]:
+        agent, offline = self.runtime.agent_for_turn()
+        config = self._config(offline)
+        message = HumanMessage(content=text.strip(), additional_kwargs={"at": _now()})
+        turn = _Turn()
+        try:
+            async with asyncio.timeout(self.runtime.settings.agent.turn_timeout_s):
+                stream = agent.astream(
+                    {"messages": [message]}, config, stream_mode=["messages", "updates"]
+                )
+                async for mode, data in stream:
+                    for event in (
+                        turn.on_tokens(data) if mode == "messages" else turn.on_update(data)
+                    ):
+                        yield event
+            for event in turn.flush():
+                yield event
+            if not turn.said:
+                raise RuntimeError("the model returned no text")
+        except Exception as exc:
+            kind = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
+            logger.warning("Turn on thread %s %s", self.thread_id, kind)
+            if not offline:
+                self.runtime.health.failure()
+            fallback = self.runtime.avatar.fallback_line
+            await self._repair(agent, config, fallback)
+            yield turn.sentence(fallback)
+            yield self._finish(turn, fallback=True)
+            return
+        if not offline:
+            self.runtime.health.success()
+        yield self._finish(turn)
+
+    def _finish(self, turn: _Turn, *, fallback: bool = False) -> TurnFinished:
+        turn.timings["total_ms"] = _ms(turn.began)
+        recorded = self.runtime.latencies.setdefault(self.thread_id, [])
+        recorded.append(turn.timings)
+        del recorded[:-200]
+        return TurnFinished(" ".join(turn.said), fallback=fallback, latency_ms=turn.timings)
+
+    async def reply(self, text: str) -> tuple[str, list[ToolStarted]]:
+        """The whole turn at once: the reply text and the tool calls made (for text surfaces)."""
+        calls: list[ToolStarted] = []
+        final = ""
+        async for event in self.respond(text):
+            if isinstance(event, ToolStarted):
+                calls.append(event)
+            elif isinstance(event, TurnFinished):
+                final = event.text
+        return final, calls
+
+    async def _repair(self, agent: Any, config: dict[str, Any], fallback: str) -> None:
+        """Close what the failed turn left open, then record the fallback as the agent's reply."""
+        try:
+            state = await agent.aget_state(config)
+            messages: list[BaseMessage] = list(state.values.get("messages", []))
+            answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
+            last_ai = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+            missing = [
+                c for c in (last_ai.tool_calls if last_ai else []) if c["id"] not in answered
+            ]
+            if missing:
+                closes = [
+                    ToolMessage(content=CANCELLED, tool_call_id=c["id"], name=c["name"])
+                    for c in missing
+                ]
+                await agent.aupdate_state(config, {"messages": closes}, as_node="tools")
+            await agent.aupdate_state(
+                config, {"messages": [AIMessage(content=fallback)]}, as_node="model"
+            )
+        except Exception:
+            logger.exception("Could not repair thread %s after a failed turn", self.thread_id)
+
+    # -- what was said -------------------------------------------------------------------------
+    async def transcript(self) -> list[dict[str, Any]]:
+        """The turns so far: user and agent lines, searches with their arguments and result
+        counts, when each was said, and (for turns served by this process) stage latencies."""
+        agent, _ = self.runtime.agent_for_turn()
+        config = {"configurable": {"thread_id": self.thread_id}}
+        history = [s async for s in agent.aget_state_history(config)]
+        if not history:
+            return []
+        first_seen: dict[str, str] = {}
+        for snapshot in reversed(history):  # oldest first
+            for m in snapshot.values.get("messages", []):
+                if m.id:
+                    first_seen.setdefault(m.id, snapshot.created_at or "")
+        entries: list[dict[str, Any]] = []
+        results = {
+            m.tool_call_id: m
+            for m in history[0].values.get("messages", [])
+            if isinstance(m, ToolMessage)
+        }
+        for m in history[0].values.get("messages", []):
+            at = m.additional_kwargs.get("at") or first_seen.get(str(m.id), "")
+            if isinstance(m, HumanMessage):
+                entries.append({"role": "user", "text": _text(m), "at": at})
+            elif isinstance(m, AIMessage):
+                for call in m.tool_calls:
+                    result = results.get(str(call["id"]))
+                    data = result.artifact if result and isinstance(result.artifact, dict) else {}
+                    entries.append(
+                        {
+                            "role": "tool",
+                            "text": json.dumps(call["args"], ensure_ascii=False),
+                            "name": call["name"],
+                            "args": call["args"],
+                            "count": len(data.get("properties") or []),
+                            "at": at,
+                        }
+                    )
+                if _text(m).strip():
+                    entries.append({"role": "agent", "text": _text(m), "at": at})
+        # Stage timings are kept in this process for its most recent turns: match them to the
+        # latest user turns.
+        recorded = self.runtime.latencies.get(self.thread_id, [])
+        user_turns = (
+            [e for e in entries if e["role"] == "user"][-len(recorded) :] if recorded else []
+        )
+        for entry, latency in zip(user_turns, recorded[-len(user_turns) :], strict=False):
+            entry["latency_ms"] = latency
+        return entries
+
+
+class _Turn:
+    """One turn's bookkeeping: stream items in, events out, in the order they happen."""
+
+    def __init__(self) -> None:
+        self.began = time.perf_counter()
+        self.splitter = SentenceSplitter()
+        self.said: list[str] = []
+        self.seen: set[str] = set()  # tool calls already announced (repeats are suppressed)
+        self.timings: dict[str, float] = {}
+        self._tool_began = 0.0
+
+    def sentence(self, text: str) -> SentenceReady:
+        self.timings.setdefault("first_sentence_ms", _ms(self.began))
+        self.said.append(text)
+        return SentenceReady(text)
+
+    def on_tokens(self, data: Any) -> list[Event]:
+        chunk, meta = data
+        if meta.get("langgraph_node") != "model" or not isinstance(
+            chunk, AIMessageChunk | AIMessage
+        ):
+            return []
+        return [self.sentence(done) for done in self.splitter.feed(_text(chunk))]
+
+    def on_update(self, data: Any) -> list[Event]:
+        events: list[Event] = []
+        for node, update in (data or {}).items():
+            messages = update.get("messages", []) if isinstance(update, dict) else []
+            for msg in messages:
+                if node == "model" and isinstance(msg, AIMessage):
+                    events += self.flush()
+                    events += self._calls(msg)
+                elif node == "tools" and isinstance(msg, ToolMessage):
+                    self.timings["tool_ms"] = self.timings.get("tool_ms", 0) + _ms(self._tool_began)
+                    result = msg.artifact if isinstance(msg.artifact, dict) else {}
+                    count = len(result.get("properties") or [])
+                    events.append(ToolFinished(str(msg.name), count, result))
+        return events
+
+    def _calls(self, msg: AIMessage) -> list[Event]:
+        events: list[Event] = []
+        for call in msg.tool_calls:
+            key = call_key(call["name"], call["args"])
+            if key not in self.seen:
+                self.seen.add(key)
+                self._tool_began = time.perf_counter()
+                events.append(ToolStarted(call["name"], dict(call["args"])))
+        return events
+
+    def flush(self) -> list[Event]:
+        rest = self.splitter.flush()
+        return [self.sentence(rest)] if rest else []
+
+
+def _text(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return "".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -1,0 +1,64 @@
+"""Opik tracing for agent turns, and avatar prompts as Opik prompt versions.
+
+Off unless OPIK__API_KEY or OPIK__URL is set: then nothing imports opik, no network call is made
+and nothing is logged per turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from property_agent.config import OpikSettings
+
+logger = logging.getLogger(__name__)
+TAGS = ("fastrtc-agent", "realtime-phone")
+
+
+class Tracing:
+    """Per-turn LangChain callbacks that trace to Opik, or none at all."""
+
+    def __init__(self, settings: OpikSettings, *, enabled: bool | None = None) -> None:
+        self.settings = settings
+        self.enabled = settings.configured if enabled is None else enabled
+        if self.enabled and settings.configured:
+            _export_settings(settings)
+
+    def callbacks(self, thread_id: str, avatar: str, **metadata: Any) -> list[Any]:
+        if not self.enabled:
+            return []
+        from opik.integrations.langchain import OpikTracer
+
+        return [
+            OpikTracer(
+                tags=[*TAGS, avatar],
+                thread_id=thread_id,
+                project_name=self.settings.project,
+                metadata={"avatar": avatar, **metadata},
+            )
+        ]
+
+    def register_prompts(self, prompts: Iterable[tuple[str, str]]) -> None:
+        """Store each avatar's rendered system prompt as an Opik prompt version (best effort)."""
+        if not (self.enabled and self.settings.configured):
+            return
+        try:
+            import opik
+
+            for name, text in prompts:
+                opik.Prompt(name=f"avatar-{name}", prompt=text)
+        except Exception as exc:  # tracing must never stop the agent
+            logger.warning("Could not register avatar prompts in Opik: %s", exc)
+
+
+def _export_settings(settings: OpikSettings) -> None:
+    """Opik's client reads its configuration from the environment; set it from our settings."""
+    if settings.api_key is not None:
+        os.environ["OPIK_API_KEY"] = settings.api_key.get_secret_value()
+    if settings.url:
+        os.environ["OPIK_URL_OVERRIDE"] = settings.url
+    if settings.workspace:
+        os.environ["OPIK_WORKSPACE"] = settings.workspace
+    os.environ["OPIK_PROJECT_NAME"] = settings.project
