@@ -16,7 +16,15 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-AVATARS_DIR = Path(__file__).resolve().parents[2] / "avatars"
+
+def _default_dir() -> Path:
+    """The repository's avatars/ in a source checkout; ./avatars when installed (the Docker image
+    runs from /app, next to its avatars/)."""
+    checkout = Path(__file__).resolve().parents[2] / "avatars"
+    return checkout if checkout.is_dir() else Path.cwd() / "avatars"
+
+
+AVATARS_DIR = _default_dir()
 TEMPLATE_FILE = "system_prompt.txt"
 PLACEHOLDERS = ("name", "description", "intro", "communication_style", "tool_use_line")
 MAX_INTRO_CHARS = 300

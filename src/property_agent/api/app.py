@@ -15,7 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from property_agent import __version__
-from property_agent.api.routes import health, search
+from property_agent.agent.runtime import AgentRuntime
+from property_agent.api.routes import agent, health, search
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
 
@@ -37,25 +38,33 @@ def create_app(
     settings: Settings,
     *,
     search_service: PropertySearchService | None = None,
+    agent_runtime: AgentRuntime | None = None,
     data_path: Path | None = None,
 ) -> FastAPI:
-    """Build the app. A `search_service` passed in is used as is (its owner starts and closes
-    it); otherwise the app creates one and loads the index in the background at start-up."""
+    """Build the app. Services passed in are used as they are (their owner starts and closes
+    them); otherwise the app creates them: the agent (avatar, model, memory) is validated here,
+    its memory opens at start-up, and the search index loads in the background."""
     path = check_data_path(settings, data_path)
-    owned = search_service is None
+    owned_search = search_service is None
     service = search_service or PropertySearchService(settings)
+    owned_agent = agent_runtime is None
+    runtime = agent_runtime or AgentRuntime(settings, service)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if not owned:
-            yield
-            return
-        loading = asyncio.create_task(service.start(path), name="load-index")
+        loading = (
+            asyncio.create_task(service.start(path), name="load-index") if owned_search else None
+        )
+        if owned_agent:
+            await runtime.start()
         try:
             yield
         finally:
-            loading.cancel()
-            await service.aclose()
+            if loading is not None:
+                loading.cancel()
+                await service.aclose()
+            if owned_agent:
+                await runtime.aclose()
 
     app = FastAPI(
         title="property-phone-agent",
@@ -65,8 +74,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.search_service = service
+    app.state.agent_runtime = runtime
     app.include_router(health.router)
     app.include_router(search.router)
+    app.include_router(agent.router)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

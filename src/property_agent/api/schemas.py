@@ -3,9 +3,9 @@ prints, so the CLI and the endpoint can never drift apart."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
 
 from property_agent.domain import (
     Backend,
@@ -54,3 +54,48 @@ class HealthResponse(BaseModel):
     status: HealthStatus
     message: str
     index: IndexInfo
+
+
+ThreadId = Annotated[
+    StrictStr,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[\w.:@+-]+$"),
+]
+Message = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+
+
+class ChatRequest(BaseModel):
+    """The body of `POST /agent/chat`; strict like the search endpoint."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    thread_id: ThreadId
+    message: Message
+
+
+class ToolCallOut(BaseModel):
+    name: str
+    args: dict[str, Any]
+
+
+class ChatResponse(BaseModel):
+    reply: str
+    tool_calls: list[ToolCallOut]
+    thread_id: str
+    fallback: bool = False
+
+
+class TranscriptEntry(BaseModel):
+    role: Literal["user", "agent", "tool"]
+    text: str
+    at: str
+    name: str | None = None
+    args: dict[str, Any] | None = None
+    count: int | None = None
+    latency_ms: dict[str, float] | None = None
+
+
+class TranscriptResponse(BaseModel):
+    thread_id: str
+    turns: list[TranscriptEntry]

@@ -41,7 +41,7 @@ _FEATURE_NOUNS = set(
 # Words that carry no description of the home itself.
 _FILLER = frozenset(
     """
-    i i'm im me my we we're our us you your looking look searching search want wanted need needs
+    i i'm im am me my we we're our us you your looking look searching search want wanted need needs
     would like love prefer please could can do does have has had show find get give tell help
     hi hello hey there yeah yes so um uh er erm ok okay well just maybe actually really also
     something anything somewhere some any one ones what which that this those these it is are be

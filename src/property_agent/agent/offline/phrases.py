@@ -95,6 +95,14 @@ def home_type(listing: dict[str, Any]) -> str:
     return "a flat"
 
 
+def wanted_terms(description_query: str) -> list[str]:
+    """Home types and features a caller named ("penthouse with a terrace" → both words)."""
+    text = description_query.lower()
+    terms = [kind for kind in _HOME_TYPES if kind in text]
+    terms += [name for name, words in FEATURES if any(w in text for w in words)]
+    return terms
+
+
 def features_of(listing: dict[str, Any]) -> list[str]:
     description = listing["description"].lower()
     found = []
@@ -116,7 +124,7 @@ def describe_listing(
         if asked:
             feature = f" It has the {asked[0]} you asked for."
         elif have:
-            feature = f" It has {_article(have[0])}."
+            feature = f" It has {article(have[0])}."
         else:
             feature = ""
         rooms = int(listing["rooms"])
@@ -164,8 +172,8 @@ def detail_answer(listing: dict[str, Any], detail: str) -> str:
     for name, words in FEATURES:
         if any(w in wanted for w in (name, *words)):
             if name in features_of(listing):
-                return f"Yes, it has {_article(name)}."
-            return f"The listing doesn't mention {_article(name)}, so I wouldn't count on it."
+                return f"Yes, it has {article(name)}."
+            return f"The listing doesn't mention {article(name)}, so I wouldn't count on it."
     return f"It's {home_type(listing)} in {listing['location']} at {euros(listing['price'])}."
 
 
@@ -173,7 +181,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _article(noun: str) -> str:
-    if noun in ("air conditioning", "parking", "views"):
+def article(noun: str) -> str:
+    if noun in ("air conditioning", "parking", "views") or noun.split(" ")[0] in ("a", "an", "the"):
         return noun
     return ("an " if noun[0] in "aeiou" else "a ") + noun

@@ -18,16 +18,18 @@ from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
 from property_agent.agent.offline.intents import Intent, classify
 from property_agent.agent.offline.phrases import (
+    article,
     compose_query,
     describe_listing,
     detail_answer,
     speak_criteria,
+    wanted_terms,
 )
 from property_agent.agent.offline.state import NOTE_KEY, CallState, caller_name, read_state
 from property_agent.avatars import Avatar
 from property_agent.search.parser import LocalQueryParser
 
-SEARCH_LIMIT = 3
+SEARCH_LIMIT = 5
 MAX_LIMIT = 5
 _ids = itertools.count(1)
 
@@ -204,6 +206,14 @@ class OfflinePolicy:
     def _present(self, listing: dict[str, Any], state: CallState, key: str) -> Reply:
         wanted = (state.search.filters.get("description_query") if state.search else None) or ""
         values = describe_listing(listing, wanted=wanted, short=True, as_fields=True)
+        terms = wanted_terms(wanted)
+        missing = [t for t in terms if t not in listing["description"].lower()]
+        if missing:  # the closest match lacks what was asked for: say so, never pretend
+            whole = len(missing) == len(terms)  # none of it: repeat their words
+            values["missing"] = (
+                article(wanted) if whole else " or ".join(article(t) for t in missing)
+            )
+            key = "found_partial"
         text = self._say(key, state, **values)
         return Reply(text, note={"described": listing, "asked": "more_info"})
 
@@ -219,11 +229,18 @@ _ADJUSTED_FIELD = {
 def _closest_first(
     listings: list[dict[str, Any]], filters: dict[str, Any], described: set[int]
 ) -> list[dict[str, Any]]:
-    """Listings not yet described, nearest to the bedrooms asked for first ("three bedrooms"
-    means three, not six), otherwise in search order."""
+    """Listings not yet described: those with every feature asked for ("with a terrace") first,
+    then nearest to the bedrooms asked for ("three bedrooms" means three, not six), otherwise in
+    search order (the search ranks by similarity; it does not filter on features)."""
     fresh = [p for p in listings if int(p["id"]) not in described]
-    wanted = filters.get("min_rooms")
-    return sorted(fresh, key=lambda p: int(p["rooms"]) - int(wanted)) if wanted else fresh
+    terms = wanted_terms(str(filters.get("description_query") or ""))
+    rooms = int(filters.get("min_rooms") or 0)
+
+    def fit(p: dict[str, Any]) -> tuple[int, int]:
+        missing = sum(term not in p["description"].lower() for term in terms)
+        return missing, int(p["rooms"]) - rooms if rooms else 0
+
+    return sorted(fresh, key=fit)
 
 
 def _adjust(

@@ -1,0 +1,48 @@
+"""`POST /agent/chat`: talk to the avatar by text; `GET /agent/chat/{thread_id}`: the transcript."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from property_agent.agent.events import ToolStarted, TurnFinished
+from property_agent.agent.runtime import AgentRuntime
+from property_agent.api.deps import get_agent_runtime
+from property_agent.api.schemas import (
+    ChatRequest,
+    ChatResponse,
+    ThreadId,
+    ToolCallOut,
+    TranscriptEntry,
+    TranscriptResponse,
+)
+
+router = APIRouter(prefix="/agent", tags=["agent"])
+Runtime = Annotated[AgentRuntime, Depends(get_agent_runtime)]
+
+
+@router.post("/chat", response_model=ChatResponse)
+async def chat(body: ChatRequest, runtime: Runtime) -> ChatResponse:
+    """One turn of the conversation `thread_id` (the same id resumes it)."""
+    calls: list[ToolCallOut] = []
+    finished = TurnFinished("")
+    async for event in runtime.conversation(body.thread_id).respond(body.message):
+        if isinstance(event, ToolStarted):
+            calls.append(ToolCallOut(name=event.name, args=event.args))
+        elif isinstance(event, TurnFinished):
+            finished = event
+    return ChatResponse(
+        reply=finished.text, tool_calls=calls, thread_id=body.thread_id, fallback=finished.fallback
+    )
+
+
+@router.get("/chat/{thread_id}", response_model=TranscriptResponse)
+async def transcript(
+    thread_id: Annotated[ThreadId, Path()], runtime: Runtime
+) -> TranscriptResponse:
+    """Every turn so far, with searches, result counts, times and stage latencies."""
+    turns = await runtime.conversation(thread_id).transcript()
+    return TranscriptResponse(
+        thread_id=thread_id, turns=[TranscriptEntry.model_validate(t) for t in turns]
+    )
