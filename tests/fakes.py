@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import ConfigDict, Field
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -87,3 +93,66 @@ class FakeOpenAIServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+# -- chat models ----------------------------------------------------------------------------------
+# A step: str (say it) | dict (a tool call's args) | Exception (raise it) | float (sleep first).
+Step = Any
+
+
+class ScriptedChatModel(BaseChatModel):
+    """A remote chat model stand-in that plays a script, one step per model call.
+
+    Steps: a string is said; `{"query": …}` is a `search_property_tool` call; an exception is
+    raised (as a provider error would be); a float sleeps that long first (a slow provider).
+    `calls` records the messages each call received.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    script: list[Step]
+    calls: list[list[BaseMessage]] = Field(default_factory=list)
+    position: int = 0
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Any:
+        return self
+
+    def _next(self) -> Step:
+        if self.position >= len(self.script):
+            return "That is all I have."
+        step = self.script[self.position]
+        self.position += 1
+        return step
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+        raise NotImplementedError("ScriptedChatModel is async only")
+
+    async def _agenerate(
+        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
+    ) -> ChatResult:
+        self.calls.append(list(messages))
+        step = self._next()
+        while isinstance(step, float):
+            await asyncio.sleep(step)
+            step = self._next()
+        if isinstance(step, Exception):
+            raise step
+        if isinstance(step, dict):
+            message = AIMessage(
+                content="",
+                tool_calls=[
+                    {
+                        "name": "search_property_tool",
+                        "args": step,
+                        "id": f"call_{self.position}",
+                        "type": "tool_call",
+                    }
+                ],
+            )
+        else:
+            message = AIMessage(content=str(step))
+        return ChatResult(generations=[ChatGeneration(message=message)])
