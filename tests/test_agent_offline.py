@@ -1,0 +1,203 @@
+"""The offline policy as a caller experiences it: scripted multi-turn conversations through the
+real agent loop (create_agent, LangGraph memory, the search tool over the shipped listings).
+
+Assertions are about what the caller hears: the listing named in the reply meets the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from property_agent.agent.events import SentenceReady, ToolFinished, ToolStarted, TurnFinished
+from property_agent.agent.runtime import AgentRuntime
+from property_agent.search.service import PropertySearchService
+from tests.conftest import make_settings
+
+pytestmark = [pytest.mark.integration]
+_threads = itertools.count()
+
+
+@dataclass
+class Heard:
+    """One turn as the caller experiences it."""
+
+    sentences: list[str] = field(default_factory=list)
+    searches: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    finished: TurnFinished | None = None
+    earlier: list[dict[str, Any]] = field(default_factory=list)  # results of earlier turns
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+    def named_listing(self) -> dict[str, Any]:
+        """The listing whose price the reply says (the one the caller is told about)."""
+        said = {int(p.replace(",", "")) for p in re.findall(r"€([\d,]+)", self.text)}
+        for result in reversed(self.earlier + self.results):
+            for listing in result.get("properties", []):
+                if listing["price"] in said:
+                    return listing
+        raise AssertionError(f"the reply names no listing from the search: {self.text!r}")
+
+
+@pytest.fixture(scope="module")
+def runtime(search_service: PropertySearchService) -> AgentRuntime:
+    rt = AgentRuntime(make_settings(), search_service, checkpointer=InMemorySaver())
+    asyncio.run(rt.start())
+    assert rt.offline, "no keys are set: the offline policy must be the model"
+    return rt
+
+
+class Caller:
+    def __init__(self, runtime: AgentRuntime) -> None:
+        self.conversation = runtime.conversation(f"caller-{next(_threads)}")
+        self.results: list[dict[str, Any]] = []
+
+    async def says(self, text: str) -> Heard:
+        heard = Heard(earlier=list(self.results))
+        async for event in self.conversation.respond(text):
+            if isinstance(event, SentenceReady):
+                heard.sentences.append(event.text)
+            elif isinstance(event, ToolStarted):
+                heard.searches.append(event.args)
+            elif isinstance(event, ToolFinished):
+                heard.results.append(event.result)
+            elif isinstance(event, TurnFinished):
+                heard.finished = event
+        assert heard.finished is not None and not heard.finished.fallback, heard.text
+        self.results += heard.results
+        return heard
+
+
+@pytest.fixture
+def caller(runtime: AgentRuntime) -> Caller:
+    return Caller(runtime)
+
+
+# -- the seed's five scenarios ----------------------------------------------------------------
+
+
+async def test_simple_search_names_a_matching_listing(caller: Caller) -> None:
+    heard = await caller.says("I'd like a two bedroom flat in Retiro")
+    assert len(heard.searches) == 1
+    listing = heard.named_listing()
+    assert listing["location"] == "Retiro" and listing["rooms"] >= 2
+    assert "Retiro" in heard.text and f"{listing['rooms']} bedroom" in heard.text
+
+
+async def test_multi_criteria_are_all_met(caller: Caller) -> None:
+    heard = await caller.says(
+        "three bedrooms and two bathrooms in Chamberí, between 500k and 1.5 million"
+    )
+    listing = heard.named_listing()
+    assert listing["location"] == "Chamberí"
+    assert listing["rooms"] >= 3 and listing["baths"] >= 2
+    assert 500_000 <= listing["price"] <= 1_500_000
+
+
+async def test_no_results_say_what_to_relax(caller: Caller) -> None:
+    heard = await caller.says("a six bedroom house in Sol under 200k")
+    assert heard.results[-1]["properties"] == []
+    assert "Nothing matches" in heard.text or "couldn't find" in heard.text
+    assert heard.results[-1]["relaxations"][0]["sentence"] in heard.text
+    yes = await caller.says("yes please")
+    assert yes.searches, "accepting the suggestion searches again"
+    listing = yes.named_listing()
+    assert listing["location"] == "Sol" and listing["price"] <= 200_000
+
+
+async def test_something_cheaper_keeps_the_earlier_criteria(caller: Caller) -> None:
+    first = (
+        await caller.says("a three bedroom flat in Chamberí under 1.5 million")
+    ).named_listing()
+    cheaper = await caller.says("something cheaper")
+    listing = cheaper.named_listing()
+    assert listing["price"] < first["price"]
+    assert listing["location"] == "Chamberí" and listing["rooms"] >= 3
+
+
+async def test_out_of_scope_is_redirected_without_searching(caller: Caller) -> None:
+    heard = await caller.says("who won the football last night?")
+    assert heard.searches == []
+    assert "home" in heard.text.lower()
+
+
+# -- the rest of a call -----------------------------------------------------------------------
+
+
+async def test_greeting_introduces_the_avatar_and_asks_the_name(
+    caller: Caller, runtime: AgentRuntime
+) -> None:
+    heard = await caller.says("hello")
+    assert heard.text == runtime.avatar.intro
+    named = await caller.says("my name is Ana")
+    assert "Ana" in named.text and named.searches == []
+
+
+async def test_empty_input_is_not_understood_politely(caller: Caller) -> None:
+    heard = await caller.says("   ")
+    assert "didn't catch" in heard.text or "missed" in heard.text
+    assert heard.searches == []
+
+
+async def test_a_vague_place_gets_a_question_not_a_search(caller: Caller) -> None:
+    heard = await caller.says("something downtown with a terrace")
+    assert heard.searches == []
+    assert "neighbourhood" in heard.text
+
+
+async def test_a_place_outside_madrid_is_explained(caller: Caller) -> None:
+    heard = await caller.says("a flat in Barcelona")
+    assert heard.searches == []
+    assert "Barcelona" in heard.text and "Madrid" in heard.text
+
+
+async def test_follow_ups_next_details_and_a_new_area(caller: Caller) -> None:
+    first = (await caller.says("two bedrooms in Salamanca under 2 million")).named_listing()
+    baths = await caller.says("how many bathrooms does it have?")
+    assert f"{first['baths']} bathroom" in baths.text and baths.searches == []
+    more = await caller.says("tell me more")
+    assert first["description"][:40] in more.text
+    following = (await caller.says("the next one")).named_listing()
+    assert following["id"] != first["id"] and following["location"] == "Barrio de Salamanca"
+    moved = await caller.says("what about Retiro instead")
+    listing = moved.named_listing()
+    assert listing["location"] == "Retiro" and listing["rooms"] >= 2
+    assert listing["price"] <= 2_000_000
+
+
+async def test_goodbye_ends_politely(caller: Caller, runtime: AgentRuntime) -> None:
+    await caller.says("a flat in Sol")
+    heard = await caller.says("thanks, that's all, bye")
+    assert heard.text == runtime.avatar.goodbye_line
+
+
+async def test_two_callers_never_share_criteria(runtime: AgentRuntime) -> None:
+    alice, bob = Caller(runtime), Caller(runtime)
+    await alice.says("a two bedroom flat in Retiro")
+    heard = await bob.says("something cheaper")
+    assert heard.searches == [], "Bob never asked for anything: nothing to make cheaper"
+    assert "Retiro" not in heard.text
+
+
+async def test_every_avatar_speaks_in_its_own_voice(
+    search_service: PropertySearchService,
+) -> None:
+    intros = set()
+    for name in ("tara", "leo", "zac"):
+        rt = AgentRuntime(
+            make_settings(avatar_name=name), search_service, checkpointer=InMemorySaver()
+        )
+        await rt.start()
+        heard = await Caller(rt).says("hi")
+        assert rt.avatar.name in heard.text
+        intros.add(heard.text)
+    assert len(intros) == 3
