@@ -40,7 +40,10 @@ class Heard:
 
     def named_listing(self) -> dict[str, Any]:
         """The listing whose price the reply says (the one the caller is told about)."""
-        said = {int(p.replace(",", "")) for p in re.findall(r"€([\d,]+)", self.text)}
+        # Prices said as criteria ("under €500,000", "between €X and €Y") are not listings.
+        criteria = r"(?:under|from|between|and|than|limit|cap of) €[\d,]+"
+        text = re.sub(criteria, "", self.text)
+        said = {int(p.replace(",", "")) for p in re.findall(r"€([\d,]+)", text)}
         for result in reversed(self.earlier + self.results):
             for listing in result.get("properties", []):
                 if listing["price"] in said:
@@ -115,13 +118,23 @@ async def test_no_results_say_what_to_relax(caller: Caller) -> None:
 
 
 async def test_something_cheaper_keeps_the_earlier_criteria(caller: Caller) -> None:
-    first = (
-        await caller.says("a three bedroom flat in Chamberí under 1.5 million")
-    ).named_listing()
+    # Ranked by the description ("renovated"), the first home offered is not the cheapest one.
+    first = (await caller.says("a renovated three bedroom flat in Chamberí")).named_listing()
     cheaper = await caller.says("something cheaper")
     listing = cheaper.named_listing()
     assert listing["price"] < first["price"]
     assert listing["location"] == "Chamberí" and listing["rooms"] >= 3
+
+
+async def test_nothing_cheaper_is_said_plainly_with_another_way_out(caller: Caller) -> None:
+    first = (await caller.says("three bedrooms in Chamberí")).named_listing()  # the cheapest
+    heard = await caller.says("something cheaper")
+    assert heard.results[-1]["properties"] == [] or all(
+        p["price"] >= first["price"] for p in heard.results[-1]["properties"]
+    )
+    assert "couldn't find" in heard.text or "last one" in heard.text
+    offered_again = (f"for €{first['price']:,}", f"at €{first['price']:,}")
+    assert not any(phrase in heard.text for phrase in offered_again), heard.text
 
 
 async def test_out_of_scope_is_redirected_without_searching(caller: Caller) -> None:

@@ -60,6 +60,12 @@ def finished(events: list[Event]) -> TurnFinished:
     return last
 
 
+def outcome(events: list[Event]) -> tuple[str, bool]:
+    """What the caller heard this turn, and whether it was the fallback line."""
+    end = finished(events)
+    return end.text, end.fallback
+
+
 def of_type(events: list[Event], kind: type[E]) -> list[E]:
     return [e for e in events if isinstance(e, kind)]
 
@@ -89,13 +95,12 @@ async def test_a_remote_turn_announces_the_search_then_answers(
         events = await turn(runtime.conversation("remote-ok"), "Two bedrooms in Retiro, please")
 
     assert [type(e) for e in events] == [ToolStarted, ToolFinished, SentenceReady, TurnFinished]
-    started, found, sentence, end = events
+    started, found, sentence, _ = events
     assert isinstance(started, ToolStarted) and started.args == RETIRO
     assert isinstance(found, ToolFinished) and found.count >= 1
     assert all(p["location"] == "Retiro" for p in found.result["properties"])
     assert sentence == SentenceReady("I found one in Retiro.")
-    assert isinstance(end, TurnFinished)
-    assert (end.text, end.fallback) == ("I found one in Retiro.", False)
+    assert outcome(events) == ("I found one in Retiro.", False)
     results = [m for m in model.calls[1] if isinstance(m, ToolMessage)]
     assert len(results) == 1 and "Retiro" in str(results[0].content)
 
@@ -137,8 +142,8 @@ async def test_a_model_failing_twice_gets_the_fallback_line_and_the_next_turn_wo
 
     fallback = runtime.avatar.fallback_line
     assert of_type(failed, SentenceReady) == [SentenceReady(fallback)]
-    assert (finished(failed).text, finished(failed).fallback) == (fallback, True)
-    assert (finished(again).text, finished(again).fallback) == ("Hello again", False)
+    assert outcome(failed) == (fallback, True)
+    assert outcome(again) == ("Hello again", False)
     assert dangling(messages) == []
     assert [m.content for m in messages if isinstance(m, AIMessage)] == [fallback, "Hello again"]
 
@@ -155,12 +160,12 @@ async def test_a_failure_after_a_search_keeps_its_result_and_ends_with_the_fallb
 
     fallback = runtime.avatar.fallback_line
     assert of_type(failed, ToolFinished)[0].count >= 1
-    assert (finished(failed).text, finished(failed).fallback) == (fallback, True)
+    assert outcome(failed) == (fallback, True)
     results = [m for m in after_failure if isinstance(m, ToolMessage)]
     assert len(results) == 1 and "Retiro" in str(results[0].content)
     assert isinstance(after_failure[-1], AIMessage) and after_failure[-1].content == fallback
     assert dangling(after_failure) == []
-    assert (finished(again).text, finished(again).fallback) == ("Still here.", False)
+    assert outcome(again) == ("Still here.", False)
 
 
 async def test_tool_arguments_the_schema_rejects_come_back_to_the_model_as_an_error(
@@ -179,9 +184,8 @@ async def test_tool_arguments_the_schema_rejects_come_back_to_the_model_as_an_er
     assert result.count == 0
     error = next(m for m in model.calls[1] if isinstance(m, ToolMessage))
     assert error.status == "error" and "query" in str(error.content)
-    end = finished(events)
-    assert (end.text, end.fallback) == ("Which neighbourhood would you like?", False)
-    assert (finished(again).text, finished(again).fallback) == ("Hi!", False)
+    assert outcome(events) == ("Which neighbourhood would you like?", False)
+    assert outcome(again) == ("Hi!", False)
     assert dangling(messages) == []
 
 
@@ -196,18 +200,18 @@ async def test_a_search_that_raises_is_closed_as_cancelled_and_the_next_turn_wor
     async with running(search_service, script) as (runtime, model):
         conversation = runtime.conversation("remote-tool-raises")
         failed = await turn(conversation, "Two bedrooms in Retiro")
+        assert len(model.calls) == 1  # a failed search ends the turn: no retry, no second call
         after_failure = await thread(runtime, "remote-tool-raises")
         again = await turn(conversation, "Hello?")
 
     fallback = runtime.avatar.fallback_line
     assert len(of_type(failed, ToolStarted)) == 1
-    assert (finished(failed).text, finished(failed).fallback) == (fallback, True)
+    assert outcome(failed) == (fallback, True)
     (closed,) = [m for m in after_failure if isinstance(m, ToolMessage)]
     assert closed.content == CANCELLED
     assert isinstance(after_failure[-1], AIMessage) and after_failure[-1].content == fallback
     assert dangling(after_failure) == []
-    assert (finished(again).text, finished(again).fallback) == ("Hello again", False)
-    assert len(model.calls) == 2  # the failed search was not retried by the model
+    assert outcome(again) == ("Hello again", False)
 
 
 async def test_a_model_slower_than_the_turn_timeout_gets_the_fallback_line(
@@ -223,10 +227,11 @@ async def test_a_model_slower_than_the_turn_timeout_gets_the_fallback_line(
         messages = await thread(runtime, "remote-slow")
 
     fallback = runtime.avatar.fallback_line
-    assert (finished(failed).text, finished(failed).fallback) == (fallback, True)
-    assert (finished(again).text, finished(again).fallback) == ("too late", False)
+    assert outcome(failed) == (fallback, True)
+    assert outcome(again) == ("too late", False)
     assert len(model.calls) == 2
-    assert [m.content for m in messages if isinstance(m, HumanMessage)] == ["Hello?", "Hello again?"]
+    heard = [m.content for m in messages if isinstance(m, HumanMessage)]
+    assert heard == ["Hello?", "Hello again?"]
     assert [m.content for m in messages if isinstance(m, AIMessage)] == [fallback, "too late"]
 
 
@@ -241,10 +246,7 @@ async def test_a_search_slower_than_the_tool_timeout_tells_the_model_it_took_too
     assert result.count == 0 and result.result["error"] == "timeout"
     told = next(m for m in model.calls[1] if isinstance(m, ToolMessage))
     assert "took too long" in str(told.content)
-    assert (finished(events).text, finished(events).fallback) == (
-        "Sorry, the search is slow today.",
-        False,
-    )
+    assert outcome(events) == ("Sorry, the search is slow today.", False)
 
 
 async def test_a_model_failing_two_turns_running_hands_the_call_to_the_offline_policy(
@@ -283,6 +285,6 @@ async def test_a_model_that_keeps_searching_is_stopped_by_the_call_limit(
 
     fallback = runtime.avatar.fallback_line
     assert len(of_type(looping, ToolStarted)) == 3
-    assert (finished(looping).text, finished(looping).fallback) == (fallback, True)
-    assert (finished(again).text, finished(again).fallback) == ("Hello again", False)
+    assert outcome(looping) == (fallback, True)
+    assert outcome(again) == ("Hello again", False)
     assert dangling(messages) == []

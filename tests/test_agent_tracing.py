@@ -1,47 +1,159 @@
+"""Opik tracing of agent turns: one trace per turn, tagged so a call can be found by its thread,
+avatar and surface, with the model and the search as spans. Off by default, with no callbacks.
+
+No network Opik server is contacted. `opik.record_traces_locally()` only switches on an in-memory
+copy of what the SDK logs: the SDK still uploads every trace to its configured server, and with no
+configuration that is www.comet.com (the SDK resolves it on the first upload). So the client these
+tests trace with points at `FakeOpikServer`, a local server that accepts every upload.
+"""
+
 from __future__ import annotations
 
-import socket
-import sys
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import opik
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from opik.api_objects.opik_client import get_current_client_raw, reset_global_client
+from opik.message_processing.emulation.models import SpanModel
 
 from property_agent.agent.runtime import AgentRuntime
-from property_agent.observability.opik import Tracing
+from property_agent.agent.tools import TOOL_NAME
+from property_agent.observability.opik import TAGS, Tracing
+from property_agent.search.service import PropertySearchService
 from tests.conftest import make_settings
 
 pytestmark = [pytest.mark.integration]
-CONNECTS = []
 
 
-def _hook(event, args):
-    if event in ("socket.connect", "socket.getaddrinfo"):
-        CONNECTS.append((event, repr(args)[:120]))
+class FakeOpikServer:
+    """The Opik REST API on localhost, accepting every write (`paths` records what was sent)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                fake.paths.append(self.path)
+                if self.command == "GET":
+                    body = json.dumps({}).encode()
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                else:
+                    self.send_response(204)
+                    self.end_headers()
+
+            do_GET = do_POST = do_PUT = do_PATCH = _answer
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+
+    def __enter__(self) -> FakeOpikServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
-sys.addaudithook(_hook)
+@pytest.fixture(autouse=True)
+def _no_opik_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's Opik settings (`OPIK__*` ours, `OPIK_*` the SDK's) must not switch tracing
+    on or send it elsewhere; tests/conftest.py does not clear them."""
+    for name in list(os.environ):
+        if name.upper().startswith("OPIK"):
+            monkeypatch.delenv(name)
 
 
-async def test_probe(search_service) -> None:
+@pytest.fixture
+def opik_server() -> Iterator[FakeOpikServer]:
+    """Make the SDK's client (which `OpikTracer` and the recording use) talk to a local server."""
+    previous = get_current_client_raw()
+    with FakeOpikServer() as server:
+        client = opik.Opik(host=server.url, project_name="property-phone-agent")
+        opik.set_global_client(client)
+        try:
+            yield server
+        finally:
+            client.end(flush=False)
+            if previous is None:
+                reset_global_client(end_client=False)
+            else:
+                opik.set_global_client(previous)
+
+
+def walk(spans: list[SpanModel]) -> Iterator[SpanModel]:
+    for span in spans:
+        yield span
+        yield from walk(span.spans)
+
+
+async def test_an_offline_turn_is_one_trace_with_the_model_and_the_search(
+    search_service: PropertySearchService, opik_server: FakeOpikServer
+) -> None:
     settings = make_settings()
     runtime = AgentRuntime(
-        settings, search_service, checkpointer=InMemorySaver(),
+        settings,
+        search_service,
+        checkpointer=InMemorySaver(),
         tracing=Tracing(settings.opik, enabled=True),
     )
     await runtime.start()
     try:
         with opik.record_traces_locally() as recording:
-            reply, calls = await runtime.conversation("trace-1").reply(
+            reply, calls = await runtime.conversation("traced-call").reply(
                 "a three bedroom flat in Chamberí under 1.5 million"
             )
-            import time
-            t = time.time()
             traces = recording.trace_trees
-            print("flush took", time.time() - t)
     finally:
         await runtime.aclose()
-    print(reply, calls)
-    for t in traces:
-        print(t)
-    print("CONNECTS", CONNECTS)
+
+    assert runtime.offline and len(calls) == 1 and "Chamberí" in reply
+    (trace,) = traces
+    assert trace.thread_id == "traced-call"
+    assert {*TAGS, runtime.avatar.name} <= set(trace.tags or [])
+    assert (trace.metadata or {}).get("avatar") == runtime.avatar.name
+    spans = list(walk(trace.spans))
+    # The policy is called twice: it searches, then describes what the search found.
+    assert [s.name for s in spans if s.type == "llm"] == ["OfflinePolicyModel"] * 2
+    (search,) = [s for s in spans if s.name == TOOL_NAME]
+    assert search.type == "tool"
+    assert "Chamberí" in json.dumps(search.output, ensure_ascii=False)
+    assert any("batch" in path for path in opik_server.paths), "uploads went to the local server"
+
+
+async def test_tracing_is_off_by_default(
+    search_service: PropertySearchService, opik_server: FakeOpikServer
+) -> None:
+    settings = make_settings()
+    assert Tracing(settings.opik).callbacks("t", "Tara") == []
+    runtime = AgentRuntime(settings, search_service, checkpointer=InMemorySaver())
+    assert runtime.tracing.callbacks("untraced-call", runtime.avatar.name) == []
+    await runtime.start()
+    try:
+        with opik.record_traces_locally() as recording:
+            reply, _ = await runtime.conversation("untraced-call").reply("Hello, I'm Ana")
+            traces = recording.trace_trees
+    finally:
+        await runtime.aclose()
+
+    assert reply
+    assert traces == []  # the recording sees everything the SDK logs

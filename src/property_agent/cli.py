@@ -270,8 +270,12 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
             f"[dim]Talking to {runtime.avatar.name} ({mode}); thread {thread_id}. "
             "Empty line or Ctrl-D to quit.[/]"
         )
-        out.print(f"[bold]{runtime.avatar.name}:[/] {runtime.avatar.intro}")
         conversation = runtime.conversation(thread_id)
+        intro = await conversation.greet()
+        if intro:
+            out.print(f"[bold]{runtime.avatar.name}:[/] {intro}", highlight=False)
+        else:
+            out.print(f"[dim](resuming conversation {thread_id})[/]")
         while True:
             try:
                 text = await asyncio.to_thread(input, "you> ")

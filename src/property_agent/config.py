@@ -113,7 +113,9 @@ class SearchSettings(_Group):
     default_limit: int = Field(default=3, ge=1, le=20)
     description_weight: float = 1.0
     price_weight: float = 0.2
-    size_weight: float = 0.1
+    # 0 by default: Superlinked's size score outweighs price even at 0.05, so "two bedrooms in
+    # Retiro" would offer the biggest homes first. "Bigger"/"smaller" requests switch it on.
+    size_weight: float = 0.0
     price_min: int = Field(default=50_000, gt=0)
     price_max: int = Field(default=12_000_000, gt=0)
     sqft_min: int = Field(default=15, gt=0)

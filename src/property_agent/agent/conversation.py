@@ -32,6 +32,7 @@ from property_agent.agent.events import (
     TurnFinished,
 )
 from property_agent.agent.middleware import call_key
+from property_agent.agent.offline.state import NOTE_KEY
 from property_agent.agent.sentences import SentenceSplitter
 
 if TYPE_CHECKING:
@@ -58,6 +59,19 @@ class Conversation:
             ),
             "metadata": {"avatar": self.runtime.avatar.name, "thread_id": self.thread_id},
         }
+
+    async def greet(self) -> str | None:
+        """The avatar's opening line for a new conversation, recorded in the thread so the
+        agent knows it has introduced itself; None when the thread already has history."""
+        agent, _ = self.runtime.agent_for_turn()
+        config = {"configurable": {"thread_id": self.thread_id}}
+        state = await agent.aget_state(config)
+        if state.values.get("messages"):
+            return None
+        intro = self.runtime.avatar.intro
+        opening = AIMessage(content=intro, additional_kwargs={NOTE_KEY: {"asked": "name"}})
+        await agent.aupdate_state(config, {"messages": [opening]}, as_node="model")
+        return intro
 
     # -- a turn --------------------------------------------------------------------------------
     async def respond(self, text: str) -> AsyncIterator[Event]:
@@ -158,6 +172,8 @@ class Conversation:
             if isinstance(m, HumanMessage):
                 entries.append({"role": "user", "text": _text(m), "at": at})
             elif isinstance(m, AIMessage):
+                if _text(m).strip():  # said before its searches run ("Let me look for …")
+                    entries.append({"role": "agent", "text": _text(m), "at": at})
                 for call in m.tool_calls:
                     result = results.get(str(call["id"]))
                     data = result.artifact if result and isinstance(result.artifact, dict) else {}
@@ -171,8 +187,6 @@ class Conversation:
                             "at": at,
                         }
                     )
-                if _text(m).strip():
-                    entries.append({"role": "agent", "text": _text(m), "at": at})
         # Stage timings are kept in this process for its most recent turns: match them to the
         # latest user turns.
         recorded = self.runtime.latencies.get(self.thread_id, [])

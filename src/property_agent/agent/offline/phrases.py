@@ -80,7 +80,8 @@ def speak_criteria(criteria: dict[str, Any]) -> str:
     elif low:
         text += f" from {euros(low)}"
     if description:
-        text += f", {description}"
+        feature = description.lower() in {name for name, _ in FEATURES}
+        text += f", with {article(description)}" if feature else f", {description}"
     return text
 
 

@@ -98,6 +98,8 @@ class OfflinePolicy:
         if intent is Intent.GREETING:
             if not state.spoke_before:
                 return Reply(self.avatar.intro, note={"asked": "name"})
+            if state.human_turns == 1 and state.last_asked == "name":  # hello back to our intro
+                return Reply(self._say("greet_back", state), note={"asked": "name"})
             return Reply(self._say("greet_again", state), note={"asked": "criteria"})
         if intent is Intent.RESET:
             return Reply(
