@@ -22,7 +22,10 @@ LOCATIONS = (
     "Retiro, Castellana, Lavapiés-Embajadores, El Viso, Latina, Moratalaz, El Plantío, "
     "Cuatro Caminos, Sol, Canillas, Fuente del Berro, Nuevos Ministerios-Ríos Rosas"
 ).split(", ")
-_OUR_PREFIXES = ("GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL")
+_OUR_PREFIXES = (
+    "GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL", "LLM__",
+    "MEMORY__", "AGENT__", "OPIK", "AVATAR_NAME",
+)  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -93,7 +93,7 @@ def opik_server() -> Iterator[FakeOpikServer]:
         try:
             yield server
         finally:
-            client.end(flush=False)
+            client.end()  # joins the SDK threads before the server goes away
             if previous is None:
                 reset_global_client(end_client=False)
             else:

@@ -96,7 +96,7 @@ class Conversation:
         except Exception as exc:
             kind = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
             logger.warning("Turn on thread %s %s", self.thread_id, kind)
-            if not offline:
+            if not offline and not turn.announced:  # a failing search is not the model's fault
                 self.runtime.health.failure()
             fallback = self.runtime.avatar.fallback_line
             await self._repair(agent, config, fallback)
@@ -206,6 +206,7 @@ class _Turn:
         self.splitter = SentenceSplitter()
         self.said: list[str] = []
         self.seen: set[str] = set()  # tool calls already announced (repeats are suppressed)
+        self.announced: set[str] = set()  # ids of announced calls still waiting for a result
         self.timings: dict[str, float] = {}
         self._tool_began = 0.0
 
@@ -231,6 +232,9 @@ class _Turn:
                     events += self.flush()
                     events += self._calls(msg)
                 elif node == "tools" and isinstance(msg, ToolMessage):
+                    if msg.tool_call_id not in self.announced:
+                        continue  # a suppressed repeat: its result was already reported
+                    self.announced.discard(msg.tool_call_id)
                     self.timings["tool_ms"] = self.timings.get("tool_ms", 0) + _ms(self._tool_began)
                     result = msg.artifact if isinstance(msg.artifact, dict) else {}
                     count = len(result.get("properties") or [])
@@ -243,6 +247,7 @@ class _Turn:
             key = call_key(call["name"], call["args"])
             if key not in self.seen:
                 self.seen.add(key)
+                self.announced.add(str(call["id"]))
                 self._tool_began = time.perf_counter()
                 events.append(ToolStarted(call["name"], dict(call["args"])))
         return events

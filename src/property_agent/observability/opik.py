@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,16 +42,23 @@ class Tracing:
         ]
 
     def register_prompts(self, prompts: Iterable[tuple[str, str]]) -> None:
-        """Store each avatar's rendered system prompt as an Opik prompt version (best effort)."""
+        """Store each avatar's rendered system prompt as an Opik prompt version, in a background
+        thread: the Opik client retries for a long time when the server is unreachable, and
+        start-up must not wait for it."""
         if not (self.enabled and self.settings.configured):
             return
-        try:
-            import opik
+        pending = list(prompts)
 
-            for name, text in prompts:
-                opik.Prompt(name=f"avatar-{name}", prompt=text)
-        except Exception as exc:  # tracing must never stop the agent
-            logger.warning("Could not register avatar prompts in Opik: %s", exc)
+        def register() -> None:
+            try:
+                import opik
+
+                for name, text in pending:
+                    opik.Prompt(name=f"avatar-{name}", prompt=text)
+            except Exception as exc:  # tracing must never stop the agent
+                logger.warning("Could not register avatar prompts in Opik: %s", exc)
+
+        threading.Thread(target=register, name="opik-prompts", daemon=True).start()
 
 
 def _export_settings(settings: OpikSettings) -> None:
