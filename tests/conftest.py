@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +80,26 @@ def search_service() -> Iterator[object]:
     yield service
     loop.run_until_complete(service.aclose())
     loop.close()
+
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A throwaway database on the machine's PostgreSQL (CI has one too), dropped afterwards;
+    the test is skipped, with the reason, when PostgreSQL is not reachable."""
+    psycopg = pytest.importorskip("psycopg")
+    from psycopg import sql
+
+    name = f"agent_test_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )

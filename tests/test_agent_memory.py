@@ -4,8 +4,6 @@ across API instances (postgres), and are forgotten once the TTL prunes the threa
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,29 +17,9 @@ from tests.conftest import make_settings
 
 pytestmark = [pytest.mark.integration]
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REQUEST = "a two bedroom flat in Retiro under 900k"
 LISTING_PRICE = re.compile(r"(?<!under )€([\d,]+)")  # "under €900,000" is the caller's budget
 QUERY_CAP = re.compile(r"under (\d+) euros")
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A throwaway database on the local PostgreSQL, dropped after the module."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql
-
-    name = f"agent_conv_{secrets.token_hex(4)}"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 async def turn(runtime: AgentRuntime, thread_id: str, text: str) -> tuple[str, list[ToolStarted]]:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,6 @@ from property_agent.agent.memory import (
     redact_url,
 )
 from property_agent.config import MemorySettings
-
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def echo_graph(saver: BaseCheckpointSaver[Any]) -> CompiledStateGraph[Any, Any, Any, Any]:
@@ -57,25 +54,6 @@ async def say(saver: BaseCheckpointSaver[Any], thread_id: str, text: str) -> lis
 async def history(saver: BaseCheckpointSaver[Any], thread_id: str) -> list[str]:
     state = await echo_graph(saver).aget_state(thread(thread_id))
     return [str(m.content) for m in state.values.get("messages", [])]
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A throwaway database on the local PostgreSQL, dropped after the module."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql
-
-    name = f"agent_mem_{secrets.token_hex(4)}"
-    try:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: {exc}")
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 @pytest.fixture(

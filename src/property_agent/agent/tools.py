@@ -13,6 +13,7 @@ from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 
+from property_agent.agent.offline.phrases import speak_criteria
 from property_agent.api.schemas import SearchResponse
 from property_agent.domain import SearchResult
 from property_agent.search.service import PropertySearchService, SearchUnavailable
@@ -48,29 +49,9 @@ def _line(i: int, p: dict[str, Any]) -> str:
     )
 
 
-def understood(filters: dict[str, Any]) -> str:
-    """The criteria in words, so the model can confirm what was searched."""
-    parts = []
-    if filters.get("location"):
-        parts.append(str(filters["location"]))
-    if filters.get("min_rooms"):
-        parts.append(f"{filters['min_rooms']}+ bedrooms")
-    if filters.get("min_baths"):
-        parts.append(f"{filters['min_baths']}+ bathrooms")
-    if filters.get("sqft_bigger_than"):
-        parts.append(f"at least {filters['sqft_bigger_than']} m²")
-    if filters.get("price_bigger_than"):
-        parts.append(f"from €{filters['price_bigger_than']:,}")
-    if filters.get("price_smaller_than"):
-        parts.append(f"up to €{filters['price_smaller_than']:,}")
-    if filters.get("description_query"):
-        parts.append(f'"{filters["description_query"]}"')
-    return ", ".join(parts) or "no specific criteria"
-
-
 def render(result: dict[str, Any]) -> str:
     """Compact text for the model from a search artifact."""
-    head = f"Searched for {understood(result['filters'])}."
+    head = f"Searched for {speak_criteria(result['filters'])}."
     if result["properties"]:
         lines = [_line(i, p) for i, p in enumerate(result["properties"], 1)]
         body = f"{head} {len(lines)} listing(s):\n" + "\n".join(lines)

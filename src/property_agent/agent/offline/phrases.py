@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from property_agent.search.relax import euros
+
 FEATURES = (
     ("terrace", ("terrace", "terraces")),
     ("pool", ("pool", "swimming pool")),
@@ -29,10 +31,6 @@ _NOUNS = {
 }  # fmt: skip
 _HOME_TYPES = ("penthouse", "studio", "duplex", "loft", "chalet", "townhouse", "detached house")
 _NO_LIFT = re.compile(r"\b(no lift|without (a )?lift|walk-up)\b", re.IGNORECASE)
-
-
-def euros(value: int) -> str:
-    return f"€{int(value):,}"
 
 
 def compose_query(criteria: dict[str, Any]) -> str:

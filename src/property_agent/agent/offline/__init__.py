@@ -1,0 +1,1 @@
+"""The offline dialogue policy: the zero-key default chat model and the degraded mode."""
