@@ -214,3 +214,12 @@ async def test_every_avatar_speaks_in_its_own_voice(
         assert rt.avatar.name in heard.text
         intros.add(heard.text)
     assert len(intros) == 3
+
+
+async def test_starting_over_forgets_the_earlier_criteria(caller: Caller) -> None:
+    await caller.says("two bedrooms in Retiro under 600k")
+    await caller.says("let's start over")
+    heard = await caller.says("a flat in Sol")
+    (search,) = heard.searches
+    assert "Retiro" not in search["query"] and "bedrooms" not in search["query"]
+    assert heard.named_listing()["location"] == "Sol"

@@ -27,6 +27,7 @@ from property_agent.agent.offline.phrases import (
 )
 from property_agent.agent.offline.state import NOTE_KEY, CallState, caller_name, read_state
 from property_agent.avatars import Avatar
+from property_agent.domain import ParsedQuery
 from property_agent.search.parser import LocalQueryParser
 
 SEARCH_LIMIT = 5
@@ -129,7 +130,9 @@ class OfflinePolicy:
             return Reply(self._say("ask_criteria", state), note={"asked": "criteria"})
         return Reply(self._say("out_of_scope", state), note={"asked": "criteria"})
 
-    def _new_request(self, parsed: Any, criteria: dict[str, Any], state: CallState) -> Reply:
+    def _new_request(
+        self, parsed: ParsedQuery, criteria: dict[str, Any], state: CallState
+    ) -> Reply:
         flags = {f.issue.value: f.text for f in parsed.flagged_places}
         stated = parsed.filters.model_dump(exclude_none=True)
         examples = self._examples()

@@ -91,6 +91,8 @@ def read_state(messages: Sequence[BaseMessage]) -> CallState:
             if message.tool_calls:
                 continue
             if isinstance(note, dict):
+                if note.get("reset"):  # "let's start over": earlier criteria no longer apply
+                    state.search, state.described = None, []
                 if note.get("described"):
                     state.described.append(note["described"])
                 state.last_asked = note.get("asked")
