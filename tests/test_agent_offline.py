@@ -223,3 +223,13 @@ async def test_starting_over_forgets_the_earlier_criteria(caller: Caller) -> Non
     (search,) = heard.searches
     assert "Retiro" not in search["query"] and "bedrooms" not in search["query"]
     assert heard.named_listing()["location"] == "Sol"
+
+
+async def test_the_next_one_keeps_going_past_the_first_five(caller: Caller) -> None:
+    seen = {(await caller.says("a flat in Salamanca")).named_listing()["id"]}
+    for _ in range(6):
+        heard = await caller.says("the next one")
+        listing = heard.named_listing()
+        assert listing["location"] == "Barrio de Salamanca"
+        assert listing["id"] not in seen, "never the same home twice"
+        seen.add(listing["id"])

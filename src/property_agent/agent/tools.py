@@ -21,7 +21,7 @@ from property_agent.search.service import PropertySearchService, SearchUnavailab
 logger = logging.getLogger(__name__)
 
 TOOL_NAME = "search_property_tool"
-MAX_TOOL_LIMIT = 5
+MAX_TOOL_LIMIT = 10
 _DESCRIPTION_CHARS = 160
 
 TOOL_DESCRIPTION = """Search Madrid property listings. Use it for EVERY fact about homes: never
@@ -32,7 +32,7 @@ English sentence holding ALL current criteria, including ones from earlier in th
 (neighbourhood, bedrooms, bathrooms, price limits in euros, size in square metres, features).
 Example: "3 bedrooms in Chamberí under 500000 euros with a terrace". For "something cheaper",
 repeat the earlier criteria with a lower price limit. `limit` is how many listings to get back
-(1-5; use 1 to describe the best match, more to compare or offer alternatives).
+(1-10; use 1 to describe the best match, 3-5 to compare or offer alternatives).
 
 The result lists each listing as neighbourhood, bedrooms, bathrooms, size, price and the start of
 its description. When nothing matches it says which constraint to relax; when a place is not in

@@ -31,7 +31,7 @@ from property_agent.domain import ParsedQuery
 from property_agent.search.parser import LocalQueryParser
 
 SEARCH_LIMIT = 5
-MAX_LIMIT = 5
+MAX_LIMIT = 10  # "the next one" past the first five searches again for up to ten
 _ids = itertools.count(1)
 
 
