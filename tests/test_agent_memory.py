@@ -23,9 +23,9 @@ QUERY_CAP = re.compile(r"under (\d+) euros")
 
 
 async def turn(runtime: AgentRuntime, thread_id: str, text: str) -> tuple[str, list[ToolStarted]]:
-    reply, calls = await runtime.conversation(thread_id).reply(text)
-    assert reply, "the agent said nothing"
-    return reply, calls
+    turn = await runtime.conversation(thread_id).reply(text)
+    assert turn.text, "the agent said nothing"
+    return turn.text, turn.tool_calls
 
 
 def listing_price(reply: str) -> int:

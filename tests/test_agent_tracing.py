@@ -119,7 +119,7 @@ async def test_an_offline_turn_is_one_trace_with_the_model_and_the_search(
     await runtime.start()
     try:
         with opik.record_traces_locally() as recording:
-            reply, calls = await runtime.conversation("traced-call").reply(
+            reply, calls, _ = await runtime.conversation("traced-call").reply(
                 "a three bedroom flat in Chamberí under 1.5 million"
             )
             traces = recording.trace_trees
@@ -150,7 +150,7 @@ async def test_tracing_is_off_by_default(
     await runtime.start()
     try:
         with opik.record_traces_locally() as recording:
-            reply, _ = await runtime.conversation("untraced-call").reply("Hello, I'm Ana")
+            reply, *_ = await runtime.conversation("untraced-call").reply("Hello, I'm Ana")
             traces = recording.trace_trees
     finally:
         await runtime.aclose()

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from langchain_core.messages import (
     AIMessage,
@@ -114,16 +114,17 @@ class Conversation:
         del recorded[:-200]
         return TurnFinished(" ".join(turn.said), fallback=fallback, latency_ms=turn.timings)
 
-    async def reply(self, text: str) -> tuple[str, list[ToolStarted]]:
-        """The whole turn at once: the reply text and the tool calls made (for text surfaces)."""
+    async def reply(self, text: str) -> TurnReply:
+        """The whole turn at once, for text surfaces (the REST API): what was said, the searches
+        made, and whether it was the fallback line."""
         calls: list[ToolStarted] = []
-        final = ""
+        finished = TurnFinished("")
         async for event in self.respond(text):
             if isinstance(event, ToolStarted):
                 calls.append(event)
             elif isinstance(event, TurnFinished):
-                final = event.text
-        return final, calls
+                finished = event
+        return TurnReply(finished.text, calls, finished.fallback)
 
     async def _repair(self, agent: Any, config: dict[str, Any], fallback: str) -> None:
         """Close what the failed turn left open, then record the fallback as the agent's reply."""
@@ -196,6 +197,12 @@ class Conversation:
         for entry, latency in zip(user_turns, recorded[-len(user_turns) :], strict=False):
             entry["latency_ms"] = latency
         return entries
+
+
+class TurnReply(NamedTuple):
+    text: str
+    tool_calls: list[ToolStarted]
+    fallback: bool
 
 
 class _Turn:

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from property_agent.agent.events import ToolStarted, TurnFinished
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.api.deps import get_agent_runtime
 from property_agent.api.schemas import (
@@ -25,15 +24,12 @@ Runtime = Annotated[AgentRuntime, Depends(get_agent_runtime)]
 @router.post("/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, runtime: Runtime) -> ChatResponse:
     """One turn of the conversation `thread_id` (the same id resumes it)."""
-    calls: list[ToolCallOut] = []
-    finished = TurnFinished("")
-    async for event in runtime.conversation(body.thread_id).respond(body.message):
-        if isinstance(event, ToolStarted):
-            calls.append(ToolCallOut(name=event.name, args=event.args))
-        elif isinstance(event, TurnFinished):
-            finished = event
+    turn = await runtime.conversation(body.thread_id).reply(body.message)
     return ChatResponse(
-        reply=finished.text, tool_calls=calls, thread_id=body.thread_id, fallback=finished.fallback
+        reply=turn.text,
+        tool_calls=[ToolCallOut(name=c.name, args=c.args) for c in turn.tool_calls],
+        thread_id=body.thread_id,
+        fallback=turn.fallback,
     )
 
 
