@@ -187,6 +187,67 @@ class OpikSettings(_Group):
         return self.api_key is not None or self.url is not None
 
 
+class STTSettings(_Group):
+    """Speech to text. `whisper-local` runs the packaged Whisper base offline."""
+
+    model: Literal["whisper-local", "whisper-groq", "faster-whisper-remote", "moonshine"] = (
+        "whisper-local"
+    )
+    language: str = "en"
+    threads: int = Field(default=2, ge=1, le=32)  # CPU threads for local inference
+    model_dir: Path = Path.home() / ".cache" / "property-agent" / "whisper-base"
+    groq_model: str = "whisper-large-v3-turbo"
+    remote_url: str | None = None  # OpenAI-compatible /v1/audio/transcriptions (e.g. RunPod)
+    remote_api_key: SecretStr | None = None
+    remote_model: str = "Systran/faster-whisper-large-v3"
+    timeout_s: float = Field(default=15.0, gt=0, le=120)
+
+    @field_validator("remote_url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "STT__REMOTE_URL")
+
+
+class TTSSettings(_Group):
+    """Text to speech. `piper` speaks with the packaged en_US joe voice offline; the others fall
+    back to Piper when they fail."""
+
+    model: Literal["piper", "kokoro", "together", "orpheus-remote"] = "piper"
+    speed: float = Field(default=1.0, gt=0.25, le=4.0)
+    kokoro_dir: Path | None = None  # folder holding kokoro-v1.0.onnx and voices-v1.0.bin
+    together_api_key: SecretStr | None = None
+    together_model: str = "canopylabs/orpheus-3b-0.1-ft"
+    remote_url: str | None = None  # OpenAI-compatible /v1/audio/speech (e.g. an Orpheus pod)
+    remote_api_key: SecretStr | None = None
+    remote_model: str = "orpheus"
+    timeout_s: float = Field(default=20.0, gt=0, le=120)
+
+    @field_validator("remote_url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "TTS__REMOTE_URL")
+
+
+class VADSettings(_Group):
+    """End-of-turn detection (FastRTC ReplyOnPause with Silero). Silence longer than
+    `min_silence_ms` after speech ends the turn; shorter pauses keep listening."""
+
+    threshold: float = Field(default=0.5, gt=0, lt=1)
+    min_silence_ms: int = Field(default=500, ge=100, le=5000)
+    speech_pad_ms: int = Field(default=200, ge=0, le=2000)
+    min_speech_ms: int = Field(default=250, ge=0, le=5000)
+    chunk_s: float = Field(default=0.6, gt=0.05, le=5)  # how often the pause check runs
+    started_talking_s: float = Field(default=0.2, ge=0, le=5)
+    speech_threshold_s: float = Field(default=0.1, ge=0, le=5)
+
+
+class FillerSettings(_Group):
+    """What the caller hears while a search runs: the avatar's tool line, then typing."""
+
+    enabled: bool = True
+    max_s: float = Field(default=6.0, ge=0, le=60)
+
+
 class Settings(BaseSettings):
     model_config: ClassVar[SettingsConfigDict] = SettingsConfigDict(
         env_file=".env",
@@ -209,6 +270,10 @@ class Settings(BaseSettings):
     memory: MemorySettings = MemorySettings()
     agent: AgentSettings = AgentSettings()
     opik: OpikSettings = OpikSettings()
+    stt: STTSettings = STTSettings()
+    tts: TTSSettings = TTSSettings()
+    vad: VADSettings = VADSettings()
+    filler: FillerSettings = FillerSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -1,0 +1,1 @@
+"""Voice: speech in, speech out, one session per connection."""
