@@ -233,7 +233,7 @@ class VADSettings(_Group):
     `min_silence_ms` after speech ends the turn; shorter pauses keep listening."""
 
     threshold: float = Field(default=0.5, gt=0, lt=1)
-    min_silence_ms: int = Field(default=500, ge=100, le=5000)
+    min_silence_ms: int = Field(default=450, ge=100, le=5000)
     speech_pad_ms: int = Field(default=200, ge=0, le=2000)
     min_speech_ms: int = Field(default=250, ge=0, le=5000)
     chunk_s: float = Field(default=0.6, gt=0.05, le=5)  # how often the pause check runs

@@ -93,6 +93,9 @@ class Conversation:
                 yield event
             if not turn.said:
                 raise RuntimeError("the model returned no text")
+        except asyncio.CancelledError:  # barge-in: the caller spoke over the answer
+            await asyncio.shield(self._repair(agent, config, None))
+            raise
         except Exception as exc:
             kind = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
             logger.warning("Turn on thread %s %s", self.thread_id, kind)
@@ -126,8 +129,9 @@ class Conversation:
                 finished = event
         return TurnReply(finished.text, calls, finished.fallback)
 
-    async def _repair(self, agent: Any, config: dict[str, Any], fallback: str) -> None:
-        """Close what the failed turn left open, then record the fallback as the agent's reply."""
+    async def _repair(self, agent: Any, config: dict[str, Any], fallback: str | None) -> None:
+        """Close what the failed or interrupted turn left open; record the fallback (if one was
+        said) as the agent's reply."""
         try:
             state = await agent.aget_state(config)
             messages: list[BaseMessage] = list(state.values.get("messages", []))
@@ -142,9 +146,10 @@ class Conversation:
                     for c in missing
                 ]
                 await agent.aupdate_state(config, {"messages": closes}, as_node="tools")
-            await agent.aupdate_state(
-                config, {"messages": [AIMessage(content=fallback)]}, as_node="model"
-            )
+            if fallback is not None:
+                await agent.aupdate_state(
+                    config, {"messages": [AIMessage(content=fallback)]}, as_node="model"
+                )
         except Exception:
             logger.exception("Could not repair thread %s after a failed turn", self.thread_id)
 

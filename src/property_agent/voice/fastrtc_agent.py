@@ -1,0 +1,233 @@
+"""`FastRTCAgent`: one voice session (one web or phone connection): caller audio → STT →
+the agent's turn → speech, with a filler while the search runs.
+
+The agent's events are consumed as they happen: each sentence is synthesised while the model keeps
+working on the next; when a search starts the caller hears the avatar's tool line (unless the
+avatar has just said what it is searching for) and then typing, which stops the moment the search
+returns. Everything is injected: STT, TTS, the typing sound, the avatar and the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from fastrtc import AdditionalOutputs
+from scipy.signal import resample_poly
+
+from property_agent.agent.conversation import Conversation
+from property_agent.agent.events import SentenceReady, ToolFinished, ToolStarted, TurnFinished
+from property_agent.avatars import Avatar
+from property_agent.config import FillerSettings
+from property_agent.voice.effects import typing_loop
+from property_agent.voice.speech_text import to_speech
+from property_agent.voice.stt.base import STT
+from property_agent.voice.tts.base import TTS, AudioChunk
+
+logger = logging.getLogger(__name__)
+
+DIDNT_CATCH = "Sorry, I didn't catch that. Could you say it again?"
+_TYPING_CHUNK_S = 0.2
+Emit = AudioChunk | AdditionalOutputs
+
+
+@dataclass
+class SessionView:
+    """What the web page shows for a session: the transcript and the listings found."""
+
+    lines: list[dict[str, str]] = field(default_factory=list)  # {"role": "user"|"assistant", …}
+    listings: list[dict[str, Any]] = field(default_factory=list)
+
+    def outputs(self) -> AdditionalOutputs:
+        return AdditionalOutputs(list(self.lines), list(self.listings))
+
+
+@dataclass
+class TurnTimings:
+    """Where a turn's time went, for traces and the voice benchmark (milliseconds)."""
+
+    stt_ms: float = 0.0
+    first_sentence_ms: float | None = None
+    first_audio_ms: float | None = None  # from the start of the turn (end of speech)
+    total_ms: float = 0.0
+    transcript: str = ""
+
+
+class FastRTCAgent:
+    def __init__(
+        self,
+        *,
+        conversation: Conversation,
+        stt: STT,
+        tts: TTS,
+        avatar: Avatar,
+        filler: FillerSettings,
+        output_rate: int = 24_000,
+        typing: Callable[..., AsyncIterator[AudioChunk]] = typing_loop,
+    ) -> None:
+        self.conversation = conversation
+        self.stt = stt
+        self.tts = tts
+        self.avatar = avatar
+        self.filler = filler
+        self.output_rate = output_rate
+        self.typing = typing
+        self.voice = tts.voice_for(avatar)
+        self.view = SessionView()
+        self.last_turn = TurnTimings()
+
+    @property
+    def session_id(self) -> str:
+        return self.conversation.thread_id
+
+    # -- speaking ------------------------------------------------------------------------------
+    async def say(self, text: str) -> AsyncIterator[AudioChunk]:
+        """Speak display text (prices, m², Spanish names made speakable), at the output rate."""
+        async for rate, samples in self.tts.stream(to_speech(text), self.voice):
+            yield self.output_rate, _resample(samples, rate, self.output_rate)
+
+    async def greet(self) -> AsyncIterator[Emit]:
+        """The avatar speaks first when a session opens (a returning caller is not re-greeted)."""
+        intro = await self.conversation.greet()
+        if not intro:
+            return
+        self.view.lines.append({"role": "assistant", "content": intro})
+        yield self.view.outputs()
+        async for chunk in self.say(intro):
+            yield chunk
+
+    # -- a turn --------------------------------------------------------------------------------
+    async def respond(self, audio: AudioChunk) -> AsyncIterator[Emit]:
+        began = time.perf_counter()
+        timings = TurnTimings()
+        self.last_turn = timings
+        text = (await self.stt.transcribe(audio)).strip()
+        timings.stt_ms = _ms(began)
+        timings.transcript = text
+        if not text:  # nothing understood: no model call, just ask again
+            async for chunk in self._timed(self.say(DIDNT_CATCH), timings, began):
+                yield chunk
+            timings.total_ms = _ms(began)
+            return
+        self.view.lines.append({"role": "user", "content": text})
+        yield self.view.outputs()
+
+        events = _Inbox()
+        producer = asyncio.create_task(self._produce(text, events), name="agent-turn")
+        spoke_this_turn = False
+        try:
+            while True:
+                event = await events.get()
+                if event is None:
+                    break
+                if isinstance(event, SentenceReady):
+                    timings.first_sentence_ms = timings.first_sentence_ms or _ms(began)
+                    self.view.lines.append({"role": "assistant", "content": event.text})
+                    yield self.view.outputs()
+                    async for chunk in self._timed(self.say(event.text), timings, began):
+                        yield chunk
+                    spoke_this_turn = True
+                elif isinstance(event, ToolStarted) and self.filler.enabled:
+                    async for chunk in self._filler(events, spoke_this_turn, timings, began):
+                        yield chunk
+                elif isinstance(event, ToolFinished):
+                    self.view.listings = list(event.result.get("properties") or [])
+                    yield self.view.outputs()
+        finally:
+            if not producer.done():  # barge-in closed us: stop the turn, keep the thread sound
+                producer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await producer
+            timings.total_ms = _ms(began)
+
+    async def _produce(self, text: str, events: _Inbox) -> None:
+        try:
+            async for event in self.conversation.respond(text):
+                if not isinstance(event, TurnFinished):
+                    events.put(event)
+        finally:
+            events.put(None)
+
+    async def _filler(
+        self, events: _Inbox, spoke: bool, timings: TurnTimings, began: float
+    ) -> AsyncIterator[AudioChunk]:
+        """The tool line (unless the avatar just said what it is searching for), then typing
+        paced in real time until the search's result, or anything else, arrives."""
+        if not spoke:
+            async for chunk in self._timed(self.say(self.avatar.tool_use_line), timings, began):
+                yield chunk
+        stop = asyncio.Event()
+        deadline = time.monotonic() + self.filler.max_s
+        typing = self.typing(stop, self.filler.max_s, _TYPING_CHUNK_S, self.output_rate)
+        try:
+            while events.empty() and time.monotonic() < deadline:
+                try:
+                    chunk = await anext(typing)
+                except StopAsyncIteration:
+                    break
+                yield chunk
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(_TYPING_CHUNK_S):
+                        await events.wait_for_item()
+        finally:
+            stop.set()
+            await typing.aclose()
+
+    async def _timed(
+        self, chunks: AsyncIterator[AudioChunk], timings: TurnTimings, began: float
+    ) -> AsyncIterator[AudioChunk]:
+        async for chunk in chunks:
+            if timings.first_audio_ms is None:
+                timings.first_audio_ms = _ms(began)
+            yield chunk
+
+
+class _Inbox:
+    """The turn's events, with a way to wait for the next one without taking it (the filler
+    stops when anything arrives, and the main loop then handles that item)."""
+
+    def __init__(self) -> None:
+        self._items: deque[Any] = deque()
+        self._ready = asyncio.Event()
+
+    def put(self, item: Any) -> None:
+        self._items.append(item)
+        self._ready.set()
+
+    def empty(self) -> bool:
+        return not self._items
+
+    async def get(self) -> Any:
+        while not self._items:
+            self._ready.clear()
+            await self._ready.wait()
+        return self._items.popleft()
+
+    async def wait_for_item(self) -> None:
+        """Return when an item is waiting (use under `asyncio.timeout`)."""
+        if self._items:
+            return
+        self._ready.clear()
+        await self._ready.wait()
+
+
+def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    data = np.asarray(samples).reshape(-1)
+    if rate == target:
+        return data
+    divisor = np.gcd(rate, target)
+    out = resample_poly(data.astype(np.float32), target // divisor, rate // divisor)
+    if data.dtype == np.int16:
+        return np.asarray(np.clip(out, -32768, 32767), dtype=np.int16)
+    return out.astype(np.float32)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)

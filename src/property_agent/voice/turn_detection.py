@@ -1,0 +1,133 @@
+"""Streaming end-of-turn detection, so the agent answers ~0.5 s after the caller stops.
+
+FastRTC's ReplyOnPause runs the VAD on independent 0.6 s chunks and ends the turn when a whole
+chunk is nearly silent: the caller waits 0.6–1.2 s. Here Silero runs on every 32 ms window with
+its state kept across frames, and the turn ends when the silence after speech reaches
+`VAD__MIN_SILENCE_MS`; pauses shorter than that (breaths, "um") keep the turn open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from fastrtc import ReplyOnPause
+from fastrtc.reply_on_pause import AppState
+from scipy.signal import resample_poly
+
+from property_agent.config import VADSettings
+from property_agent.voice.vad import WINDOW_16K, PackagedSileroVAD, packaged_vad
+
+RATE = 16_000
+WINDOW_MS = WINDOW_16K * 1000 / RATE  # 32 ms
+
+
+def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Mono float32 at 16 kHz from int16/float32 audio at a common telephony/WebRTC rate."""
+    audio = np.asarray(samples).reshape(-1)
+    audio = (
+        audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else audio.astype(np.float32)
+    )
+    if rate == RATE:
+        return audio
+    divisor = np.gcd(rate, RATE)
+    return resample_poly(audio, RATE // divisor, rate // divisor).astype(np.float32)
+
+
+@dataclass
+class TurnState:
+    speech_ms: float = 0.0
+    silence_ms: float = 0.0  # silence since the last speech window
+    started: bool = False
+
+
+class StreamingPauseDetector:
+    """Feed audio as it arrives; `feed` returns True once a turn has ended."""
+
+    def __init__(self, settings: VADSettings, model: PackagedSileroVAD | None = None) -> None:
+        self.settings = settings
+        self.model = model or packaged_vad()
+        self.reset()
+
+    def reset(self) -> None:
+        self._state = self.model.get_initial_state(batch_size=1)
+        self._pending = np.zeros(0, dtype=np.float32)
+        self.turn = TurnState()
+
+    def feed(self, samples: np.ndarray, rate: int) -> bool:
+        self._pending = np.concatenate([self._pending, to_16k(samples, rate)])
+        ended = False
+        while len(self._pending) >= WINDOW_16K:
+            window, self._pending = self._pending[:WINDOW_16K], self._pending[WINDOW_16K:]
+            probability, self._state = self.model(window, self._state, RATE)
+            ended = self._update(float(np.asarray(probability).reshape(-1)[0])) or ended
+        return ended
+
+    def _update(self, probability: float) -> bool:
+        turn, s = self.turn, self.settings
+        if probability >= s.threshold:
+            turn.speech_ms += WINDOW_MS
+            turn.silence_ms = 0.0
+            if turn.speech_ms >= s.started_talking_s * 1000:
+                turn.started = True
+        elif probability < s.threshold - 0.15:  # hysteresis, as Silero's own timestamps use
+            turn.silence_ms += WINDOW_MS
+        return turn.started and turn.silence_ms >= s.min_silence_ms
+
+
+class StreamingReplyOnPause(ReplyOnPause):
+    """ReplyOnPause with the streaming detector; everything else (interruption, generators,
+    per-connection copies) is FastRTC's."""
+
+    def __init__(self, fn: Any, *, vad: VADSettings, **kwargs: Any) -> None:
+        super().__init__(fn, model=packaged_vad(), **kwargs)
+        self.vad_settings = vad
+        self.detector = StreamingPauseDetector(vad, self.model)  # type: ignore[arg-type]
+
+    def copy(self) -> StreamingReplyOnPause:
+        return StreamingReplyOnPause(
+            self.fn,
+            vad=self.vad_settings,
+            startup_fn=self.startup_fn,
+            algo_options=self.algo_options,
+            model_options=self.model_options,
+            can_interrupt=self.can_interrupt,
+            expected_layout=self.expected_layout,
+            output_sample_rate=self.output_sample_rate,
+            output_frame_size=self.output_frame_size,
+            input_sample_rate=self.input_sample_rate,
+            needs_args=self.needs_args,
+        )
+
+    def determine_pause(self, audio: np.ndarray, sampling_rate: int, state: AppState) -> bool:
+        ended = self.detector.feed(audio, sampling_rate)
+        if self.detector.turn.started:
+            state.started_talking = True
+            state.stream = audio if state.stream is None else np.concatenate((state.stream, audio))
+            if len(state.stream) / sampling_rate >= self.algo_options.max_continuous_speech_s:
+                ended = True
+        state.buffer = None
+        if ended:
+            self.detector.reset()
+        return ended
+
+    def receive(self, frame: tuple[int, np.ndarray]) -> None:
+        """Barge-in: once the caller has been speaking for `started_talking_s` over an answer,
+        the answer stops at once (FastRTC alone would wait for the caller to finish)."""
+        super().receive(frame)
+        if (
+            self.can_interrupt
+            and self.state.responding
+            and self.detector.turn.started
+            and not self.state.pause_detected
+        ):
+            self._close_generator()
+            self.generator = None
+            self.clear_queue()
+            self.event.clear()  # wait for the new utterance to end before replying to it
+            self.state.responding = False
+
+    def reset(self) -> None:
+        super().reset()
+        self.detector.reset()

@@ -1,0 +1,83 @@
+"""End-of-turn detection: FastRTC's Silero pause detection on the model the `silero-vad`
+package ships (FastRTC's own VAD downloads its weights, and expects the older model interface).
+
+The packaged model is Silero v5: 512-sample windows at 16 kHz, a 2×B×128 recurrent state, and
+64 samples of context carried from the previous window. FastRTC's speech-timestamp logic is
+reused unchanged; only loading and the per-window call differ.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from fastrtc import AlgoOptions, SileroVadOptions
+from fastrtc.pause_detection.silero import SileroVADModel
+
+from property_agent.config import VADSettings
+
+logger = logging.getLogger(__name__)
+
+WINDOW_16K = 512  # the v5 model's window at 16 kHz
+_CONTEXT = 64
+
+
+class PackagedSileroVAD(SileroVADModel):
+    """A FastRTC `PauseDetectionModel` on `silero_vad/data/silero_vad.onnx`."""
+
+    def __init__(self) -> None:  # no super().__init__(): that downloads the model
+        import onnxruntime
+
+        path = resources.files("silero_vad").joinpath("data", "silero_vad.onnx")
+        options = onnxruntime.SessionOptions()
+        options.inter_op_num_threads = 1
+        options.intra_op_num_threads = 1
+        options.log_severity_level = 4
+        self.session = onnxruntime.InferenceSession(
+            str(path), providers=["CPUExecutionProvider"], sess_options=options
+        )
+
+    def get_initial_state(self, batch_size: int) -> Any:
+        return (
+            np.zeros((2, batch_size, 128), dtype=np.float32),
+            np.zeros((batch_size, _CONTEXT), dtype=np.float32),
+        )
+
+    def __call__(self, x: np.ndarray, state: Any, sr: int) -> tuple[np.ndarray, Any]:
+        if x.ndim == 1:
+            x = x[np.newaxis, :]
+        recurrent, context = state
+        window = np.concatenate([context, x.astype(np.float32)], axis=1)
+        out, recurrent = self.session.run(
+            None, {"input": window, "state": recurrent, "sr": np.array(sr, dtype=np.int64)}
+        )
+        return out, (recurrent, window[:, -_CONTEXT:])
+
+
+@cache
+def packaged_vad() -> PackagedSileroVAD:
+    """One model per process (the ONNX session is thread-safe for inference)."""
+    model = PackagedSileroVAD()
+    model.warmup()
+    logger.info("Silero VAD loaded from the silero-vad package")
+    return model
+
+
+def vad_options(settings: VADSettings) -> tuple[AlgoOptions, SileroVadOptions]:
+    """FastRTC options from our settings: a turn ends after `min_silence_ms` of silence."""
+    algo = AlgoOptions(
+        audio_chunk_duration=settings.chunk_s,
+        started_talking_threshold=settings.started_talking_s,
+        speech_threshold=settings.speech_threshold_s,
+    )
+    model = SileroVadOptions(
+        threshold=settings.threshold,
+        min_speech_duration_ms=settings.min_speech_ms,
+        min_silence_duration_ms=settings.min_silence_ms,
+        window_size_samples=WINDOW_16K,
+        speech_pad_ms=settings.speech_pad_ms,
+    )
+    return algo, model
