@@ -25,7 +25,7 @@ LOCATIONS = (
 ).split(", ")
 _OUR_PREFIXES = (
     "GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL", "LLM__",
-    "MEMORY__", "AGENT__", "OPIK", "AVATAR_NAME",
+    "MEMORY__", "AGENT__", "OPIK", "AVATAR_NAME", "STT__", "TTS__", "VAD__", "FILLER__", "WEB__",
 )  # fmt: skip
 
 

@@ -1,0 +1,122 @@
+"""Orpheus on Together AI (`POST /v1/audio/speech`, streaming).
+
+With `stream: true` Together answers with server-sent events whose `delta` fields hold base64
+raw PCM (`response_format: raw`, `response_encoding: pcm_s16le`, 24 kHz), ending with
+`data: [DONE]`. A plain octet-stream body (raw PCM or WAV) is accepted too.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from property_agent.config import Settings
+from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
+from property_agent.voice.tts.http_client import SpeechClient
+from property_agent.voice.tts.pcm import PcmDecoder
+
+TOGETHER_URL = "https://api.together.xyz/v1/audio/speech"
+DEFAULT_VOICE = "tara"
+SAMPLE_RATE = 24_000
+_AUDIO_DELTA = "conversation.item.audio_output.delta"
+
+
+class TogetherOrpheusTTS(TTS):
+    """Orpheus 3B on Together; the avatar's `together` (else `orpheus`) voice."""
+
+    name = "together"
+    voice_keys = ("together", "orpheus")
+
+    def __init__(
+        self,
+        api_key: str | None,
+        model: str = "canopylabs/orpheus-3b-0.1-ft",
+        timeout_s: float = 20.0,
+        url: str = TOGETHER_URL,
+    ) -> None:
+        if not api_key:
+            raise TTSError(
+                "together: TTS__MODEL=together needs TTS__TOGETHER_API_KEY "
+                "(or set TTS__MODEL=piper, which works offline)"
+            )
+        self._api_key = api_key
+        self._model = model
+        self._url = url
+        self._client = SpeechClient(self.name, timeout_s)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TogetherOrpheusTTS:
+        key = settings.tts.together_api_key
+        return cls(
+            api_key=key.get_secret_value() if key else None,
+            model=settings.tts.together_model,
+            timeout_s=settings.tts.timeout_s,
+        )
+
+    @property
+    def sample_rate(self) -> int:
+        return SAMPLE_RATE
+
+    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
+        if not text.strip():
+            return
+        payload = {
+            "model": self._model,
+            "input": text,
+            "voice": voice or DEFAULT_VOICE,
+            "stream": True,
+            "response_format": "raw",
+            "response_encoding": "pcm_s16le",
+            "sample_rate": SAMPLE_RATE,
+        }
+        headers = {"Authorization": f"Bearer {self._api_key}"}
+        decoder = PcmDecoder(SAMPLE_RATE, self.name)
+        async with self._client.post(self._url, payload, headers) as response:
+            async for data in _audio_bytes(response):
+                samples = decoder.feed(data)
+                if samples is not None:
+                    yield decoder.sample_rate, samples
+        if decoder.samples_out == 0:
+            raise TTSError(f"together: no audio came back for {len(text)} characters of text")
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+async def _audio_bytes(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The audio bytes of a streamed response: decoded SSE deltas, or the raw body."""
+    if not response.headers.get("content-type", "").startswith("text/event-stream"):
+        async for data in response.aiter_bytes():
+            yield data
+        return
+    async for line in response.aiter_lines():
+        if not line.startswith("data:"):
+            continue
+        body = line.removeprefix("data:").strip()
+        if body == "[DONE]":
+            return
+        event = _parse_event(body)
+        if event.get("type") == _AUDIO_DELTA and event.get("delta"):
+            try:
+                yield base64.b64decode(event["delta"])
+            except (binascii.Error, TypeError) as exc:
+                raise TTSError(f"together: undecodable audio delta: {exc}") from exc
+
+
+def _parse_event(data: str) -> dict[str, Any]:
+    try:
+        event = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise TTSError(f"together: malformed stream event: {data[:120]!r}") from exc
+    if not isinstance(event, dict):
+        return {}
+    if event.get("type") == "error" or "error" in event:
+        error = event.get("error", event)
+        message = error.get("message", error) if isinstance(error, dict) else error
+        raise TTSError(f"together: the stream reported an error: {message}")
+    return event
