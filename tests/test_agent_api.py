@@ -31,7 +31,9 @@ def client(search_service: PropertySearchService) -> Iterator[TestClient]:
     runtime = AgentRuntime(make_settings(), search_service)
     loop = asyncio.new_event_loop()
     loop.run_until_complete(runtime.start())
-    app = create_app(make_settings(), search_service=search_service, agent_runtime=runtime)
+    app = create_app(
+        make_settings(), search_service=search_service, agent_runtime=runtime, with_voice=False
+    )
     with TestClient(app) as c:
         yield c
     loop.run_until_complete(runtime.aclose())

@@ -27,7 +27,9 @@ PROPERTY_KEYS = {"id", "description", "baths", "rooms", "sqft", "location", "pri
 
 @pytest.fixture(scope="module")
 def client(search_service: PropertySearchService) -> Iterator[TestClient]:
-    with TestClient(create_app(make_settings(), search_service=search_service)) as c:
+    with TestClient(
+        create_app(make_settings(), search_service=search_service, with_voice=False)
+    ) as c:
         yield c
 
 
@@ -109,7 +111,7 @@ def test_health_reports_the_backend_and_size(client: TestClient) -> None:
 
 def test_while_the_index_loads_health_and_search_say_503() -> None:
     loading = PropertySearchService(make_settings())  # never started: still loading
-    with TestClient(create_app(make_settings(), search_service=loading)) as c:
+    with TestClient(create_app(make_settings(), search_service=loading, with_voice=False)) as c:
         health = c.get("/health")
         assert health.status_code == 503
         assert health.json()["status"] == "loading"

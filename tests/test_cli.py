@@ -119,7 +119,7 @@ def live_server(search_service: object) -> Iterator[str]:
     from property_agent.api.app import create_app
     from tests.conftest import make_settings
 
-    api = create_app(make_settings(), search_service=search_service)  # type: ignore[arg-type]
+    api = create_app(make_settings(), search_service=search_service, with_voice=False)  # type: ignore[arg-type]
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -68,7 +68,7 @@ async def test_without_fallback_an_unreachable_qdrant_is_a_failure(small_csv: Pa
 
 def test_health_reports_the_fallback(small_csv: Path) -> None:
     settings = make_settings(qdrant=_unreachable(_closed_port_url()))
-    with TestClient(create_app(settings, data_path=small_csv)) as client:
+    with TestClient(create_app(settings, data_path=small_csv, with_voice=False)) as client:
         deadline = time.monotonic() + 120
         while (response := client.get("/health")).status_code == 503:
             assert response.json()["status"] == "loading", response.json()

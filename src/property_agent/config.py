@@ -248,6 +248,13 @@ class FillerSettings(_Group):
     max_s: float = Field(default=6.0, ge=0, le=60)
 
 
+class WebSettings(_Group):
+    """The voice web page: how many browser sessions at once, and for how long each."""
+
+    max_sessions: int = Field(default=8, ge=1, le=1000)
+    time_limit_s: float = Field(default=900.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config: ClassVar[SettingsConfigDict] = SettingsConfigDict(
         env_file=".env",
@@ -274,6 +281,7 @@ class Settings(BaseSettings):
     tts: TTSSettings = TTSSettings()
     vad: VADSettings = VADSettings()
     filler: FillerSettings = FillerSettings()
+    web: WebSettings = WebSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +19,9 @@ from property_agent.agent.runtime import AgentRuntime
 from property_agent.api.routes import agent, health, search
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
+
+if TYPE_CHECKING:
+    from property_agent.voice.stack import VoiceStack
 
 logger = logging.getLogger(__name__)
 
@@ -39,16 +42,24 @@ def create_app(
     *,
     search_service: PropertySearchService | None = None,
     agent_runtime: AgentRuntime | None = None,
+    voice: VoiceStack | None = None,
+    with_voice: bool = True,
     data_path: Path | None = None,
 ) -> FastAPI:
     """Build the app. Services passed in are used as they are (their owner starts and closes
-    them); otherwise the app creates them: the agent (avatar, model, memory) is validated here,
-    its memory opens at start-up, and the search index loads in the background."""
+    them); otherwise the app creates them: the agent (avatar, model, memory) and the voice
+    engines are validated here, memory opens at start-up, the search index loads and the voice
+    models warm up in the background. `with_voice=False` serves the API only."""
     path = check_data_path(settings, data_path)
     owned_search = search_service is None
     service = search_service or PropertySearchService(settings)
     owned_agent = agent_runtime is None
     runtime = agent_runtime or AgentRuntime(settings, service)
+    owned_voice = voice is None and with_voice
+    if owned_voice:
+        from property_agent.voice.stack import VoiceStack
+
+        voice = VoiceStack(settings, runtime)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -57,9 +68,18 @@ def create_app(
         )
         if owned_agent:
             await runtime.start()
+        warming = (
+            asyncio.create_task(voice.warm_up(), name="voice-warm-up")
+            if owned_voice and voice is not None
+            else None
+        )
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
+            if owned_voice and voice is not None:
+                await voice.aclose()
             if loading is not None:
                 loading.cancel()
                 await service.aclose()
@@ -79,9 +99,7 @@ def create_app(
     app.include_router(search.router)
     app.include_router(agent.router)
 
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    app.state.voice = voice
 
     @app.exception_handler(SearchUnavailable)
     async def unavailable(_: Request, exc: SearchUnavailable) -> JSONResponse:
@@ -100,6 +118,13 @@ def create_app(
             {"status": "error", "message": message, "detail": _jsonable(errors)},
             status_code=422,
         )
+
+    if voice is not None:
+        return voice.mount(app)  # the web page at "/", after the API routes
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
 
     return app
 

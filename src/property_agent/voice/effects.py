@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,7 +71,7 @@ def typing_sound(seconds: float, sample_rate: int = 24000, seed: int = 7) -> NDA
 
 async def typing_loop(
     stop: asyncio.Event, max_s: float, chunk_s: float = 0.2, sample_rate: int = 24000
-) -> AsyncIterator[tuple[int, NDArray[np.int16]]]:
+) -> AsyncGenerator[tuple[int, NDArray[np.int16]], None]:
     """Typing in `chunk_s` pieces until `stop` is set or `max_s` seconds of audio are out.
 
     This does not pace itself: each time it is awaited it yields the next chunk at once, and

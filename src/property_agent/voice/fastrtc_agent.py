@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +70,7 @@ class FastRTCAgent:
         avatar: Avatar,
         filler: FillerSettings,
         output_rate: int = 24_000,
-        typing: Callable[..., AsyncIterator[AudioChunk]] = typing_loop,
+        typing: Callable[..., AsyncGenerator[AudioChunk, None]] = typing_loop,
     ) -> None:
         self.conversation = conversation
         self.stt = stt
@@ -226,7 +226,7 @@ def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     out = resample_poly(data.astype(np.float32), target // divisor, rate // divisor)
     if data.dtype == np.int16:
         return np.asarray(np.clip(out, -32768, 32767), dtype=np.int16)
-    return out.astype(np.float32)
+    return np.asarray(out, dtype=np.float32)
 
 
 def _ms(since: float) -> float:

@@ -32,7 +32,7 @@ def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
     if rate == RATE:
         return audio
     divisor = np.gcd(rate, RATE)
-    return resample_poly(audio, RATE // divisor, rate // divisor).astype(np.float32)
+    return np.asarray(resample_poly(audio, RATE // divisor, rate // divisor), dtype=np.float32)
 
 
 @dataclass
@@ -122,12 +122,12 @@ class StreamingReplyOnPause(ReplyOnPause):
             and self.detector.turn.started
             and not self.state.pause_detected
         ):
-            self._close_generator()
+            self._close_generator()  # type: ignore[no-untyped-call]
             self.generator = None
             self.clear_queue()
             self.event.clear()  # wait for the new utterance to end before replying to it
             self.state.responding = False
 
     def reset(self) -> None:
-        super().reset()
+        super().reset()  # type: ignore[no-untyped-call]
         self.detector.reset()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ class PackagedSileroVAD(SileroVADModel):
     def __init__(self) -> None:  # no super().__init__(): that downloads the model
         import onnxruntime
 
-        path = resources.files("silero_vad").joinpath("data", "silero_vad.onnx")
+        path = packaged_model_path()
         options = onnxruntime.SessionOptions()
         options.inter_op_num_threads = 1
         options.intra_op_num_threads = 1
@@ -57,11 +58,26 @@ class PackagedSileroVAD(SileroVADModel):
         return out, (recurrent, window[:, -_CONTEXT:])
 
 
+def packaged_model_path() -> Path:
+    """The ONNX file inside the installed `silero-vad` package, found without importing the
+    package (its `__init__` imports torch: 4 s of start-up for a file path)."""
+    spec = find_spec("silero_vad")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        candidate = Path(folder) / "data" / "silero_vad.onnx"
+        if candidate.is_file():
+            return candidate
+    raise RuntimeError(
+        "The Silero VAD model is missing: install the silero-vad package "
+        "(a dependency of property-phone-agent)"
+    )
+
+
 @cache
 def packaged_vad() -> PackagedSileroVAD:
     """One model per process (the ONNX session is thread-safe for inference)."""
     model = PackagedSileroVAD()
-    model.warmup()
+    model.warmup()  # type: ignore[no-untyped-call]  # FastRTC is untyped
     logger.info("Silero VAD loaded from the silero-vad package")
     return model
 

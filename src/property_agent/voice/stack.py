@@ -1,0 +1,93 @@
+"""The voice layer of a process: STT and TTS engines (one each, shared), the per-connection
+sessions that use them, the FastRTC handler, and the web page mounted at `/`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import gradio as gr
+import numpy as np
+from fastapi import FastAPI
+
+from property_agent.agent.runtime import AgentRuntime
+from property_agent.config import Settings
+from property_agent.voice.fastrtc_agent import FastRTCAgent
+from property_agent.voice.sessions import VoiceSessions
+from property_agent.voice.stt.base import STT
+from property_agent.voice.stt.registry import create_stt
+from property_agent.voice.tts.base import TTS
+from property_agent.voice.tts.registry import create_tts
+from property_agent.voice.turn_detection import StreamingReplyOnPause
+from property_agent.voice.vad import packaged_vad, vad_options
+from property_agent.voice.web import build_page
+
+logger = logging.getLogger(__name__)
+OUTPUT_RATE = 24_000
+
+
+class VoiceStack:
+    def __init__(
+        self,
+        settings: Settings,
+        runtime: AgentRuntime,
+        *,
+        stt: STT | None = None,
+        tts: TTS | None = None,
+    ) -> None:
+        self.settings = settings
+        self.runtime = runtime
+        self.stt = stt or create_stt(settings)  # a misconfigured engine fails here, at start-up
+        self.tts = tts or create_tts(settings)
+        self.sessions = VoiceSessions(self.session)
+
+    def session(self, session_id: str) -> FastRTCAgent:
+        """A new voice session on the conversation `session_id`."""
+        return FastRTCAgent(
+            conversation=self.runtime.conversation(session_id),
+            stt=self.stt,
+            tts=self.tts,
+            avatar=self.runtime.avatar,
+            filler=self.settings.filler,
+            output_rate=OUTPUT_RATE,
+        )
+
+    def handler(self) -> StreamingReplyOnPause:
+        algo, model = vad_options(self.settings.vad)
+        return StreamingReplyOnPause(
+            self.sessions.respond,
+            vad=self.settings.vad,
+            startup_fn=self.sessions.greet,
+            algo_options=algo,
+            model_options=model,
+            can_interrupt=True,
+            output_sample_rate=OUTPUT_RATE,
+        )
+
+    def mount(self, app: FastAPI) -> FastAPI:
+        """Serve the web page at `/` (after the API routes, which keep precedence)."""
+        page = build_page(
+            self.handler(),
+            self.runtime.avatar,
+            concurrency_limit=self.settings.web.max_sessions,
+            time_limit_s=self.settings.web.time_limit_s,
+        )
+        mounted: FastAPI = gr.mount_gradio_app(app, page, path="/")
+        return mounted
+
+    async def warm_up(self) -> None:
+        """Load the models before the first caller needs them (off the event loop)."""
+        try:
+            await asyncio.to_thread(packaged_vad)
+            silence = (16_000, np.zeros(8_000, dtype=np.int16))
+            await self.stt.transcribe(silence)
+            async for _ in self.tts.stream("Hello."):
+                pass
+            logger.info(
+                "Voice engines ready: %s speech recognition, %s voice", self.stt.name, self.tts.name
+            )
+        except Exception:
+            logger.exception("Voice warm-up failed; the first turn will load the engines")
+
+    async def aclose(self) -> None:
+        await self.tts.aclose()

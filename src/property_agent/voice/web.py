@@ -1,0 +1,92 @@
+"""The web page at `/`: talk to the avatar in the browser.
+
+FastRTC's WebRTC component carries the microphone and the avatar's voice; the page also shows who
+the avatar is, the live transcript, and a card for each listing the last search returned.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, cast
+
+import gradio as gr
+from fastrtc import WebRTC
+
+from property_agent.avatars import Avatar
+from property_agent.voice.turn_detection import StreamingReplyOnPause
+
+CSS = """
+.listing-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
+  gap: 12px;}
+.listing-card {border: 1px solid var(--border-color-primary); border-radius: 10px;
+  padding: 12px; background: var(--background-fill-secondary);}
+.listing-card .price {font-size: 1.2em; font-weight: 600;}
+.listing-card .where {font-weight: 600; margin: 2px 0 6px;}
+.listing-card .facts {color: var(--body-text-color-subdued); margin-bottom: 6px;}
+.listing-card .text {font-size: 0.9em;}
+"""
+
+
+def listing_cards(listings: list[dict[str, Any]]) -> str:
+    """HTML cards for listings (every value escaped: descriptions come from data files)."""
+    if not listings:
+        return "<p class='listing-empty'>Listings the avatar finds will appear here.</p>"
+    cards = []
+    for p in listings:
+        text = str(p.get("description", ""))
+        if len(text) > 220:
+            text = text[:220].rsplit(" ", 1)[0] + "…"
+        rooms = "Studio" if int(p["rooms"]) == 0 else f"{int(p['rooms'])} bed"
+        cards.append(
+            "<div class='listing-card' data-listing-id='{id}'>"
+            "<div class='price'>€{price:,}</div><div class='where'>{where}</div>"
+            "<div class='facts'>{rooms} · {baths} bath · {sqft} m²</div>"
+            "<div class='text'>{text}</div></div>".format(
+                id=html.escape(str(p["id"])),
+                price=int(p["price"]),
+                where=html.escape(str(p["location"])),
+                rooms=rooms,
+                baths=int(p["baths"]),
+                sqft=int(p["sqft"]),
+                text=html.escape(text),
+            )
+        )
+    return "<div class='listing-cards'>" + "".join(cards) + "</div>"
+
+
+def build_page(
+    handler: StreamingReplyOnPause,
+    avatar: Avatar,
+    *,
+    concurrency_limit: int,
+    time_limit_s: float | None,
+) -> gr.Blocks:
+    with gr.Blocks(title=f"{avatar.name} · Madrid homes", css=CSS) as page:
+        gr.Markdown(f"# {avatar.name}\n{avatar.description}", elem_id="avatar")
+        with gr.Row():
+            with gr.Column(scale=2):
+                voice = WebRTC(
+                    label=f"Talk to {avatar.name}",
+                    modality="audio",
+                    mode="send-receive",
+                    elem_id="voice",
+                )
+                transcript = gr.Chatbot(
+                    type="messages", label="Conversation", elem_id="transcript", height=360
+                )
+            with gr.Column(scale=3):
+                cards = gr.HTML(listing_cards([]), label="Listings", elem_id="listings")
+        voice.stream(
+            fn=handler,
+            inputs=[voice],
+            outputs=[voice],
+            concurrency_limit=concurrency_limit,
+            time_limit=time_limit_s,
+        )
+        voice.on_additional_outputs(
+            lambda lines, listings: (lines, listing_cards(listings)),
+            outputs=[transcript, cards],
+            queue=False,
+            show_progress="hidden",
+        )
+    return cast(gr.Blocks, page)

@@ -1,0 +1,548 @@
+"""Speech to text: the registry, the audio helpers, the local Whisper on real speech, and the HTTP
+providers against a local OpenAI-compatible transcription server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import types
+import wave
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, get_args
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from scipy.signal import resample_poly
+
+from property_agent.config import STTSettings
+from property_agent.search.parser import LocalQueryParser
+from property_agent.voice.stt import (
+    STT,
+    STT_PROVIDERS,
+    STTError,
+    create_stt,
+    prepare_whisper_model,
+    to_mono_float32_16k,
+)
+from property_agent.voice.stt.groq import GroqWhisperSTT
+from property_agent.voice.stt.moonshine import REPO_ID, MoonshineSTT, find_moonshine_weights
+from property_agent.voice.stt.openai_compat import transcript_from
+from property_agent.voice.stt.prompt import vocabulary_prompt
+from property_agent.voice.stt.remote import RemoteFasterWhisperSTT, transcriptions_url
+from tests.conftest import LOCATIONS, make_settings
+
+REQUEST = (
+    "I am looking for a flat with three bedrooms in Chamberí under five hundred thousand euros"
+)
+ESPEAK = shutil.which("espeak-ng")
+needs_espeak = pytest.mark.skipif(
+    ESPEAK is None,
+    reason="espeak-ng is not installed (apt-get install espeak-ng; `make test` does)",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_stt_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's STT__/GROQ__ variables must not choose providers for these tests."""
+    for name in list(os.environ):
+        if name.upper().startswith(("STT__", "GROQ__")):
+            monkeypatch.delenv(name)
+
+
+def tone(seconds: float = 1.0, rate: int = 16_000, amplitude: float = 0.3) -> NDArray[np.int16]:
+    """Loud enough to pass the silence floor: stands in for speech where the words don't matter."""
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * 32767 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry and start-up errors
+
+
+@pytest.mark.unit
+def test_registry_names_every_setting_value() -> None:
+    assert set(STT_PROVIDERS) == {
+        "whisper-local",
+        "whisper-groq",
+        "faster-whisper-remote",
+        "moonshine",
+    }
+    assert set(STT_PROVIDERS) == set(get_args(STTSettings.model_fields["model"].annotation))
+
+
+@pytest.mark.unit
+def test_unknown_provider_error_lists_the_valid_ones() -> None:
+    settings = make_settings()
+    bad = settings.model_copy(update={"stt": settings.stt.model_copy(update={"model": "siri"})})
+    with pytest.raises(ValueError, match="siri") as info:
+        create_stt(bad)
+    for name in STT_PROVIDERS:
+        assert name in str(info.value)
+
+
+@pytest.mark.unit
+def test_groq_without_key_names_the_variable() -> None:
+    with pytest.raises(STTError, match="GROQ__API_KEY"):
+        create_stt(make_settings(stt={"model": "whisper-groq"}))
+
+
+@pytest.mark.unit
+def test_groq_placeholder_key_counts_as_missing() -> None:
+    settings = make_settings(stt={"model": "whisper-groq"}, groq={"api_key": "YOUR_KEY_HERE"})
+    with pytest.raises(STTError, match="GROQ__API_KEY"):
+        create_stt(settings)
+
+
+@pytest.mark.unit
+def test_remote_without_url_names_the_variable() -> None:
+    with pytest.raises(STTError, match="STT__REMOTE_URL"):
+        create_stt(make_settings(stt={"model": "faster-whisper-remote"}))
+
+
+@pytest.mark.unit
+def test_moonshine_without_weights_says_what_is_missing_and_what_to_use() -> None:
+    with pytest.raises(STTError) as info:
+        create_stt(make_settings(stt={"model": "moonshine"}))
+    message = str(info.value)
+    assert "STT__MODEL=whisper-local" in message
+    assert "fastrtc[stt]" in message or "weights" in message
+
+
+def _fake_moonshine_module(calls: list[dict[str, Any]]) -> types.ModuleType:
+    """Stands in for `moonshine_onnx`: records how the model is loaded, decodes to fixed text."""
+
+    class Model:
+        def __init__(self, **kwargs: Any) -> None:
+            calls.append(kwargs)
+
+        def generate(self, audio: NDArray[np.float32]) -> list[list[int]]:
+            assert audio.shape[0] == 1
+            return [[1, 5, 2]]
+
+    class Tokenizer:
+        def decode_batch(self, tokens: list[list[int]]) -> list[str]:
+            return ["  two bedrooms in Retiro  "]
+
+    module = types.ModuleType("moonshine_onnx")
+    module.MoonshineOnnxModel = Model  # type: ignore[attr-defined]
+    module.load_tokenizer = Tokenizer  # type: ignore[attr-defined]
+    return module
+
+
+@pytest.mark.unit
+def test_moonshine_installed_but_weights_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "moonshine_onnx", _fake_moonshine_module([]))
+    with pytest.raises(STTError) as info:
+        MoonshineSTT(make_settings(), cache_dir=tmp_path)
+    message = str(info.value)
+    assert REPO_ID in message and "never downloaded" in message
+    assert "STT__MODEL=whisper-local" in message
+
+
+def _cache_moonshine(cache: Path, files: list[str]) -> Path:
+    """Lay files out as the Hugging Face cache does after a download."""
+    repo = cache / f"models--{REPO_ID.replace('/', '--')}"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text("abc123")
+    for name in files:
+        path = repo / "snapshots" / "abc123" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"onnx")
+    return repo / "snapshots" / "abc123"
+
+
+@pytest.mark.unit
+async def test_moonshine_uses_cached_weights_without_the_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert find_moonshine_weights(tmp_path) is None
+    snapshot = _cache_moonshine(tmp_path, ["onnx/merged/base/float/encoder_model.onnx"])
+    assert find_moonshine_weights(tmp_path) is None  # half a model is no model
+    (snapshot / "onnx/merged/base/float/decoder_model_merged.onnx").write_bytes(b"onnx")
+    folder = find_moonshine_weights(tmp_path)
+    assert folder == snapshot / "onnx/merged/base/float"
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setitem(sys.modules, "moonshine_onnx", _fake_moonshine_module(calls))
+    stt = MoonshineSTT(make_settings(), cache_dir=tmp_path)
+    assert calls == [{"models_dir": str(folder), "model_name": "base"}]
+    assert await stt.transcribe((48_000, tone(rate=48_000))) == "two bedrooms in Retiro"
+
+
+# ---------------------------------------------------------------------------------------------
+# Audio and transcript rules
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("shape", ["mono", "(1, n)", "(2, n)", "(n, 2)"])
+def test_to_mono_float32_16k_from_browser_int16_48k(shape: str) -> None:
+    mono = tone(seconds=1.0, rate=48_000, amplitude=0.5)
+    samples = {
+        "mono": mono,
+        "(1, n)": mono.reshape(1, -1),
+        "(2, n)": np.stack([mono, mono]),
+        "(n, 2)": np.stack([mono, mono], axis=1),
+    }[shape]
+    out = to_mono_float32_16k((48_000, samples))
+    assert out.dtype == np.float32 and out.ndim == 1
+    assert out.shape == (16_000,)
+    assert 0.45 < np.abs(out[100:-100]).max() <= 0.51
+    spectrum = np.abs(np.fft.rfft(out))
+    assert abs(int(np.argmax(spectrum)) - 220) <= 1  # 1 Hz bins: the pitch survives
+
+
+@pytest.mark.unit
+def test_to_mono_float32_16k_keeps_16k_float() -> None:
+    samples = np.linspace(-1, 1, 1_600, dtype=np.float32)
+    out = to_mono_float32_16k((16_000, samples))
+    np.testing.assert_array_equal(out, samples)
+
+
+@pytest.mark.unit
+def test_transcript_drops_segments_the_model_doubts() -> None:
+    body = {
+        "text": " Three bedrooms in Retiro. Thank you.",
+        "segments": [
+            {"text": " Three bedrooms in Retiro.", "no_speech_prob": 0.02, "avg_logprob": -0.2},
+            {"text": " Thank you.", "no_speech_prob": 0.7, "avg_logprob": -1.6},
+        ],
+    }
+    assert transcript_from(body) == "Three bedrooms in Retiro."
+    assert transcript_from({"text": "  ...  "}) == ""
+    assert transcript_from({"text": " Two   bedrooms \n"}) == "Two bedrooms"
+    with pytest.raises(ValueError):
+        transcript_from({"error": "nope"})
+
+
+@pytest.mark.unit
+def test_vocabulary_prompt_spells_the_hard_names_within_whisper_budget() -> None:
+    from tokenizers import Tokenizer
+
+    from property_agent.voice.stt.whisper_local import _sources
+
+    prompt = vocabulary_prompt()
+    for word in ("Chamberí", "Malasaña", "Argüelles", "Lavapiés", "bedroom", "square metres"):
+        assert word in prompt
+    assert "Malasaña-Universidad" not in prompt  # callers say the short name
+    tokenizer = Tokenizer.from_file(str(_sources()["tokenizer.json"][0]))
+    assert len(tokenizer.encode(" " + prompt).ids) <= 223  # Whisper drops tokens past this
+
+
+@pytest.mark.unit
+def test_remote_url_forms() -> None:
+    endpoint = "https://pod-8000.proxy.runpod.net/v1/audio/transcriptions"
+    assert transcriptions_url("https://pod-8000.proxy.runpod.net") == endpoint
+    assert transcriptions_url("https://pod-8000.proxy.runpod.net/v1/") == endpoint
+    assert transcriptions_url(endpoint) == endpoint
+
+
+# ---------------------------------------------------------------------------------------------
+# The HTTP providers against a local OpenAI-compatible transcription server
+
+
+class FakeTranscriptionServer:
+    """`POST …/audio/transcriptions` (multipart, as OpenAI, Groq and faster-whisper-server take
+    it) on localhost. `mode`: "ok", "error" (HTTP 500) or "slow" (answers after `delay_s`)."""
+
+    def __init__(self, answer: dict[str, Any], mode: str = "ok", delay_s: float = 3.0) -> None:
+        self.answer = answer
+        self.mode = mode
+        self.delay_s = delay_s
+        self.requests: list[dict[str, Any]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                fake.requests.append(fake.parse(self.path, dict(self.headers), body))
+                if fake.mode == "error":
+                    return self._send(500, {"error": {"message": "scripted failure"}})
+                if fake.mode == "slow":
+                    time.sleep(fake.delay_s)
+                self._send(200, fake.answer)
+
+            def _send(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @staticmethod
+    def parse(path: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+        """The multipart form as fields and files, with the headers that matter."""
+        head = f"Content-Type: {headers.get('Content-Type', '')}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + body)
+        fields: dict[str, str] = {}
+        files: dict[str, tuple[str | None, str, bytes]] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            assert isinstance(name, str) and isinstance(payload, bytes)
+            if part.get_filename():
+                files[name] = (part.get_filename(), part.get_content_type(), payload)
+            else:
+                fields[name] = payload.decode()
+        return {
+            "path": path,
+            "authorization": headers.get("Authorization"),
+            "fields": fields,
+            "files": files,
+        }
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeTranscriptionServer]:
+    server = FakeTranscriptionServer({"text": " Two bedrooms in Retiro. "})
+    yield server
+    server.close()
+
+
+def assert_wav(data: bytes, seconds: float) -> None:
+    with wave.open(io.BytesIO(data)) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16_000, 1, 2)
+        assert abs(wav.getnframes() / 16_000 - seconds) < 0.01
+
+
+@pytest.mark.unit
+async def test_groq_posts_wav_model_and_key(fake_server: FakeTranscriptionServer) -> None:
+    settings = make_settings(stt={"model": "whisper-groq"}, groq={"api_key": "gsk_test123"})
+    stt: STT = GroqWhisperSTT(settings, base_url=f"{fake_server.url}/openai/v1")
+    assert (
+        await stt.transcribe((48_000, tone(seconds=1.5, rate=48_000))) == "Two bedrooms in Retiro."
+    )
+    [request] = fake_server.requests
+    assert request["path"] == "/openai/v1/audio/transcriptions"
+    assert request["authorization"] == "Bearer gsk_test123"
+    assert request["fields"]["model"] == "whisper-large-v3-turbo"
+    assert request["fields"]["language"] == "en"
+    assert "Chamberí" in request["fields"]["prompt"]
+    filename, content_type, data = request["files"]["file"]
+    assert filename.endswith(".wav") and content_type == "audio/wav"
+    assert_wav(data, 1.5)
+
+
+@pytest.mark.unit
+async def test_remote_posts_to_the_pod_with_its_model_and_key(
+    fake_server: FakeTranscriptionServer,
+) -> None:
+    settings = make_settings(
+        stt={
+            "model": "faster-whisper-remote",
+            "remote_url": fake_server.url,
+            "remote_api_key": "pod-secret",
+            "remote_model": "Systran/faster-whisper-small",
+        }
+    )
+    stt = create_stt(settings)
+    assert isinstance(stt, RemoteFasterWhisperSTT) and stt.name == "faster-whisper-remote"
+    assert await stt.transcribe((16_000, tone(seconds=2.0))) == "Two bedrooms in Retiro."
+    [request] = fake_server.requests
+    assert request["path"] == "/v1/audio/transcriptions"
+    assert request["authorization"] == "Bearer pod-secret"
+    assert request["fields"]["model"] == "Systran/faster-whisper-small"
+    assert_wav(request["files"]["file"][2], 2.0)
+    await stt.aclose()
+
+
+@pytest.mark.unit
+async def test_remote_without_key_sends_no_authorization(
+    fake_server: FakeTranscriptionServer,
+) -> None:
+    stt = RemoteFasterWhisperSTT(make_settings(stt={"remote_url": fake_server.url + "/v1"}))
+    await stt.transcribe((16_000, tone()))
+    assert fake_server.requests[0]["authorization"] is None
+
+
+@pytest.mark.unit
+async def test_silence_never_reaches_the_server(fake_server: FakeTranscriptionServer) -> None:
+    stt = RemoteFasterWhisperSTT(make_settings(stt={"remote_url": fake_server.url}))
+    assert await stt.transcribe((48_000, np.zeros(96_000, dtype=np.int16))) == ""
+    assert fake_server.requests == []
+
+
+@pytest.mark.unit
+async def test_server_segments_the_model_doubts_are_dropped() -> None:
+    server = FakeTranscriptionServer(
+        {
+            "text": " Thanks for watching!",
+            "segments": [
+                {"text": " Thanks for watching!", "no_speech_prob": 0.8, "avg_logprob": -1.4}
+            ],
+        }
+    )
+    try:
+        stt = RemoteFasterWhisperSTT(make_settings(stt={"remote_url": server.url}))
+        assert await stt.transcribe((16_000, tone())) == ""
+    finally:
+        server.close()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("provider", ["whisper-groq", "faster-whisper-remote"])
+async def test_http_500_raises_stt_error_naming_the_provider(provider: str) -> None:
+    server = FakeTranscriptionServer({}, mode="error")
+    try:
+        stt = _http_provider(provider, server.url, timeout_s=5)
+        with pytest.raises(STTError, match=rf"{provider}: HTTP 500"):
+            await stt.transcribe((16_000, tone()))
+    finally:
+        server.close()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("provider", ["whisper-groq", "faster-whisper-remote"])
+async def test_timeout_raises_stt_error_naming_the_provider(provider: str) -> None:
+    server = FakeTranscriptionServer({"text": "late"}, mode="slow", delay_s=3.0)
+    try:
+        stt = _http_provider(provider, server.url, timeout_s=0.5)
+        started = time.perf_counter()
+        with pytest.raises(STTError, match=rf"{provider}: no answer .* within 0.5 s"):
+            await stt.transcribe((16_000, tone()))
+        assert time.perf_counter() - started < 2.5
+    finally:
+        server.close()
+
+
+def _http_provider(provider: str, url: str, timeout_s: float) -> STT:
+    if provider == "whisper-groq":
+        settings = make_settings(stt={"timeout_s": timeout_s}, groq={"api_key": "gsk_test"})
+        return GroqWhisperSTT(settings, base_url=f"{url}/openai/v1")
+    return RemoteFasterWhisperSTT(make_settings(stt={"remote_url": url, "timeout_s": timeout_s}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Whisper base, offline, on real speech
+
+
+def _part_sizes() -> int:
+    from property_agent.voice.stt.whisper_local import _sources
+
+    return sum(p.stat().st_size for p in _sources()["model.bin"])
+
+
+@pytest.mark.integration
+def test_prepare_whisper_model_is_idempotent_and_safe_in_parallel(tmp_path: Path) -> None:
+    target = tmp_path / "whisper-base"
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two start-ups racing on one folder
+        folders = list(pool.map(prepare_whisper_model, [target, target]))
+    assert folders == [target, target]
+    assert (target / "model.bin").stat().st_size == _part_sizes()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        assert (target / name).stat().st_size > 0
+    assert sorted(p.name for p in target.iterdir()) == [
+        "config.json",
+        "model.bin",
+        "tokenizer.json",
+        "vocabulary.txt",
+    ]  # no temp files left behind
+
+    before = (target / "model.bin").stat()
+    assert prepare_whisper_model(target) == target
+    after = (target / "model.bin").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+    with (target / "model.bin").open("r+b") as handle:  # an interrupted copy is redone
+        handle.truncate(1_000)
+    prepare_whisper_model(target)
+    assert (target / "model.bin").stat().st_size == _part_sizes()
+
+
+def espeak(text: str, path: Path) -> tuple[int, NDArray[np.int16]]:
+    """`text` in espeak-ng's en-us voice, not the agent's, as (rate, int16 samples)."""
+    assert ESPEAK is not None
+    subprocess.run([ESPEAK, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    with wave.open(str(path)) as wav:
+        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        rate = wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    return rate, samples
+
+
+def as_browser_mic(rate: int, samples: NDArray[np.int16]) -> tuple[int, NDArray[np.int16]]:
+    """What FastRTC hands over from a browser: 48 kHz int16 shaped (1, n)."""
+    up = resample_poly(samples.astype(np.float32), 48_000, rate)
+    return 48_000, np.clip(up, -32768, 32767).astype(np.int16).reshape(1, -1)
+
+
+@pytest.fixture(scope="module")
+def local_whisper(tmp_path_factory: pytest.TempPathFactory) -> STT:
+    model_dir = tmp_path_factory.mktemp("whisper-base")
+    return create_stt(make_settings(stt={"model": "whisper-local", "model_dir": model_dir}))
+
+
+@pytest.fixture(scope="module")
+def request_audio(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, NDArray[np.int16]]:
+    if ESPEAK is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng; `make test` does)")
+    return as_browser_mic(*espeak(REQUEST, tmp_path_factory.mktemp("espeak") / "request.wav"))
+
+
+def assert_understood(text: str) -> None:
+    lowered = text.lower()
+    assert "flat" in lowered, text
+    parsed = LocalQueryParser(LOCATIONS).parse(text)
+    assert parsed.filters.min_rooms == 3, (text, parsed.filters)
+    assert parsed.filters.location == "Chamberí", (text, parsed.filters)
+    assert parsed.filters.price_smaller_than == 500_000, (text, parsed.filters)
+
+
+@needs_espeak
+@pytest.mark.integration
+async def test_local_whisper_understands_a_spoken_request(
+    local_whisper: STT, request_audio: tuple[int, NDArray[np.int16]]
+) -> None:
+    assert local_whisper.name == "whisper-local"
+    assert_understood(await local_whisper.transcribe(request_audio))
+
+
+@pytest.mark.integration
+async def test_local_whisper_silence_and_noise_are_no_turn(local_whisper: STT) -> None:
+    silence = np.zeros(2 * 48_000, dtype=np.int16)
+    assert await local_whisper.transcribe((48_000, silence)) == ""
+    hiss = np.random.default_rng(7).normal(0, 0.01 * 32767, 2 * 16_000).astype(np.int16)
+    assert await local_whisper.transcribe((16_000, hiss)) == ""
+
+
+@needs_espeak
+@pytest.mark.integration
+async def test_local_whisper_two_callers_at_once(
+    local_whisper: STT, request_audio: tuple[int, NDArray[np.int16]], tmp_path: Path
+) -> None:
+    other = as_browser_mic(
+        *espeak("Do you have anything with two bedrooms in Malasaña", tmp_path / "b.wav")
+    )
+    first, second = await asyncio.gather(
+        local_whisper.transcribe(request_audio), local_whisper.transcribe(other)
+    )
+    assert_understood(first)
+    assert "two bedrooms" in second.lower() and "Malasaña" in second, second
