@@ -61,7 +61,7 @@ def build_page(
     concurrency_limit: int,
     time_limit_s: float | None,
 ) -> gr.Blocks:
-    with gr.Blocks(title=f"{avatar.name} · Madrid homes", css=CSS) as page:
+    with gr.Blocks(title=f"{avatar.name} · Madrid homes", css=CSS, analytics_enabled=False) as page:
         gr.Markdown(f"# {avatar.name}\n{avatar.description}", elem_id="avatar")
         with gr.Row():
             with gr.Column(scale=2):
