@@ -14,7 +14,10 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench ingest data lock clean
+.PHONY: help install system-deps run test lint format bench ingest data lock clean
+# Debian packages the tests use: a second voice to play the caller (espeak-ng) and a real browser.
+TEST_DEBS := espeak-ng chromium chromium-driver
+TEST_TOOLS := espeak-ng chromium chromedriver
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
@@ -32,7 +35,18 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies (about a m
 run: $(STAMP) ## Start the API and web page on http://$(HOST):$(PORT) (no keys needed)
 	$(BIN)/property-agent serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## Run the whole test suite (unit, integration, browser)
+system-deps: ## Install the Debian packages the tests need (espeak-ng, chromium, chromedriver)
+	@missing=$$(for t in $(TEST_TOOLS); do command -v $$t >/dev/null || echo $$t; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing $(TEST_DEBS) (missing: $$missing)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "Need root to install: apt-get install -y $(TEST_DEBS)" >&2; exit 1; fi; \
+		$$SUDO apt-get install -y --no-install-recommends $(TEST_DEBS) >/dev/null 2>&1 \
+		|| { $$SUDO apt-get update -qq && $$SUDO apt-get install -y --no-install-recommends $(TEST_DEBS); } \
+		|| { echo "Could not install $(TEST_DEBS); run: apt-get install -y $(TEST_DEBS)" >&2; exit 1; }; \
+	fi
+
+test: $(STAMP) system-deps ## Run the whole test suite (unit, integration, browser)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
@@ -44,8 +58,9 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/ruff format src tests scripts
 
-bench: $(STAMP) ## Print the benchmark tables (search: ~25 min with 100k listings; agent turns)
+bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice latency, search: ~25 min with 100k listings)
 	$(BIN)/python scripts/bench_agent.py
+	$(BIN)/python scripts/bench_voice.py
 	$(BIN)/python scripts/bench_search.py
 
 ingest: $(STAMP) ## Validate and upsert a listings CSV: make ingest CSV=path/to.csv

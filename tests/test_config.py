@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from property_agent.config import Settings, SettingsError, load_settings
 
@@ -58,3 +60,19 @@ def test_tests_do_not_read_a_developers_env_file(
     (tmp_path / ".env").write_text("QDRANT__URL=http://from-dotenv:6333\n")
     monkeypatch.chdir(tmp_path)
     assert Settings().qdrant.url is None
+
+
+def test_env_example_documents_every_setting() -> None:
+    """Each setting appears in .env.example (commented with its default, or as a placeholder),
+    so a newcomer finds every knob in one file."""
+    text = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", text, flags=re.MULTILINE))
+    expected = set()
+    for name, field in Settings.model_fields.items():
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            expected |= {f"{name.upper()}__{sub.upper()}" for sub in group.model_fields}
+        else:
+            expected.add(name.upper())
+    assert not expected - documented, f"add to .env.example: {sorted(expected - documented)}"
+    assert not documented - expected, f"not settings: {sorted(documented - expected)}"

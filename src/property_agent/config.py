@@ -234,11 +234,9 @@ class VADSettings(_Group):
 
     threshold: float = Field(default=0.5, gt=0, lt=1)
     min_silence_ms: int = Field(default=450, ge=100, le=5000)
-    speech_pad_ms: int = Field(default=200, ge=0, le=2000)
-    min_speech_ms: int = Field(default=250, ge=0, le=5000)
-    chunk_s: float = Field(default=0.6, gt=0.05, le=5)  # how often the pause check runs
-    started_talking_s: float = Field(default=0.2, ge=0, le=5)
-    speech_threshold_s: float = Field(default=0.1, ge=0, le=5)
+    speech_pad_ms: int = Field(default=200, ge=0, le=2000)  # kept before the detected start
+    started_talking_s: float = Field(default=0.2, ge=0, le=5)  # speech that opens a turn
+    max_turn_s: float = Field(default=60.0, ge=1, le=600)  # a longer monologue is cut here
 
 
 class FillerSettings(_Group):

@@ -8,6 +8,7 @@ its state kept across frames, and the turn ends when the silence after speech re
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,10 @@ class StreamingReplyOnPause(ReplyOnPause):
         super().__init__(fn, model=packaged_vad(), **kwargs)
         self.vad_settings = vad
         self.detector = StreamingPauseDetector(vad, self.model)  # type: ignore[arg-type]
+        # The audio before the turn counts as started (`started_talking_s` of speech, plus the
+        # speech pad): without it the caller's first word or two would be cut off.
+        self._preroll: deque[np.ndarray] = deque()
+        self._preroll_s = vad.started_talking_s + vad.speech_pad_ms / 1000 + 0.1
 
     def copy(self) -> StreamingReplyOnPause:
         return StreamingReplyOnPause(
@@ -104,13 +109,26 @@ class StreamingReplyOnPause(ReplyOnPause):
         ended = self.detector.feed(audio, sampling_rate)
         if self.detector.turn.started:
             state.started_talking = True
-            state.stream = audio if state.stream is None else np.concatenate((state.stream, audio))
+            if state.stream is None:
+                state.stream = np.concatenate([*self._preroll, audio])
+                self._preroll.clear()
+            else:
+                state.stream = np.concatenate((state.stream, audio))
             if len(state.stream) / sampling_rate >= self.algo_options.max_continuous_speech_s:
                 ended = True
+        else:
+            self._remember(audio, sampling_rate)
         state.buffer = None
         if ended:
             self.detector.reset()
+            self._preroll.clear()
         return ended
+
+    def _remember(self, audio: np.ndarray, sampling_rate: int) -> None:
+        self._preroll.append(np.asarray(audio).reshape(-1))
+        held = sum(len(frame) for frame in self._preroll)
+        while self._preroll and held - len(self._preroll[0]) >= self._preroll_s * sampling_rate:
+            held -= len(self._preroll.popleft())
 
     def receive(self, frame: tuple[int, np.ndarray]) -> None:
         """Barge-in: once the caller has been speaking for `started_talking_s` over an answer,
@@ -131,3 +149,4 @@ class StreamingReplyOnPause(ReplyOnPause):
     def reset(self) -> None:
         super().reset()  # type: ignore[no-untyped-call]
         self.detector.reset()
+        self._preroll.clear()

@@ -83,15 +83,15 @@ def packaged_vad() -> PackagedSileroVAD:
 
 
 def vad_options(settings: VADSettings) -> tuple[AlgoOptions, SileroVadOptions]:
-    """FastRTC options from our settings: a turn ends after `min_silence_ms` of silence."""
+    """FastRTC's options from our settings. The streaming detector (turn_detection.py) decides
+    the end of a turn itself; FastRTC still reads `started_talking_threshold` and
+    `max_continuous_speech_s` from these."""
     algo = AlgoOptions(
-        audio_chunk_duration=settings.chunk_s,
         started_talking_threshold=settings.started_talking_s,
-        speech_threshold=settings.speech_threshold_s,
+        max_continuous_speech_s=settings.max_turn_s,
     )
     model = SileroVadOptions(
         threshold=settings.threshold,
-        min_speech_duration_ms=settings.min_speech_ms,
         min_silence_duration_ms=settings.min_silence_ms,
         window_size_samples=WINDOW_16K,
         speech_pad_ms=settings.speech_pad_ms,
