@@ -31,7 +31,7 @@ from property_agent.voice.tts.base import TTS, split_sentences
 from property_agent.voice.tts.fallback import FallbackTTS
 from property_agent.voice.tts.kokoro import KokoroTTS
 from property_agent.voice.tts.pcm import PcmDecoder
-from property_agent.voice.tts.piper import PiperTTS
+from property_agent.voice.tts.piper import PiperTTS, opening_clause
 from property_agent.voice.tts.remote import RemoteOrpheusTTS, speech_url
 from property_agent.voice.tts.together import TogetherOrpheusTTS
 from tests.conftest import make_settings
@@ -627,3 +627,33 @@ async def test_server_error_through_the_fallback_is_spoken_by_piper(piper: Piper
     assert server.requests, "the remote engine was tried first"
     assert chunks and all(rate == 22050 for rate, _ in chunks)
     assert rms(np.concatenate([s for _, s in chunks])) > MIN_SPEECH_RMS
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Okay, searching for homes in Retiro.", ["Okay,", "searching for homes in Retiro."]),
+        (
+            "I found one in Sole: two bedrooms and a view.",
+            ["I found one in Sole:", "two bedrooms and a view."],
+        ),
+        ("Yes, sure.", ["Yes, sure."]),  # the rest is too short to be worth a second job
+        ("Hello.", ["Hello."]),
+        ("Is it quiet? Yes, very quiet indeed.", ["Is it quiet? Yes, very quiet indeed."]),
+        (
+            "The flat on the top floor of the old building, facing south, is bright.",
+            ["The flat on the top floor of the old building, facing south, is bright."],
+        ),  # the opening is more than eight words: no gain in splitting it
+    ],
+)
+def test_piper_speaks_a_short_opening_clause_first(text: str, pieces: list[str]) -> None:
+    assert opening_clause(text) == pieces
+
+
+@pytest.mark.integration
+async def test_piper_first_chunk_is_the_opening_clause() -> None:
+    piper = PiperTTS()
+    chunks = [chunk async for chunk in piper.stream("Okay, searching for flats in Retiro.")]
+    assert len(chunks) == 2
+    first_s, rest_s = (samples.size / rate for rate, samples in chunks)
+    assert first_s < rest_s / 2  # "Okay," alone, then the long rest

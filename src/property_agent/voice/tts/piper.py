@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -127,12 +128,32 @@ class PiperTTS(TTS):
             raise TTSError(f"piper: synthesis failed: {exc}") from exc
 
     def _synthesize(self, piper_voice: PiperVoice, text: str) -> Iterator[AudioChunk]:
-        """One chunk per sentence (Piper splits sentences itself); runs on the worker thread."""
+        """One chunk per sentence (Piper splits sentences itself), the opening clause on its own;
+        runs on the worker thread."""
         from piper import SynthesisConfig
 
         # Speed 2 halves every phoneme's duration, relative to the voice's own pace.
         config = SynthesisConfig(length_scale=piper_voice.config.length_scale / self._speed)
-        for chunk in piper_voice.synthesize(text, config):
-            samples = to_int16(chunk.audio_float_array)
-            if samples.size:
-                yield chunk.sample_rate, samples
+        for piece in opening_clause(text):
+            for chunk in piper_voice.synthesize(piece, config):
+                samples = to_int16(chunk.audio_float_array)
+                if samples.size:
+                    yield chunk.sample_rate, samples
+
+
+_CLAUSE_END = re.compile(r"[,;:]\s+|\s+[—–]\s+")
+
+
+def opening_clause(text: str, *, max_head_words: int = 8, min_tail_words: int = 3) -> list[str]:
+    """`text` with a short opening clause split off ("Okay," / "searching for…"): Piper takes
+    time in proportion to what it is given, so the caller hears the first words sooner; the
+    comma's pause is there anyway. Otherwise `[text]`."""
+    match = _CLAUSE_END.search(text)
+    if match is None:
+        return [text]
+    head, tail = text[: match.end()].strip(), text[match.end() :].strip()
+    if len(head.split()) > max_head_words or len(tail.split()) < min_tail_words:
+        return [text]
+    if "." in head.rstrip(".,;: —–") or "?" in head or "!" in head:  # a whole sentence first
+        return [text]
+    return [head, tail]
