@@ -53,17 +53,24 @@ def serve(
     data: Annotated[
         Path | None, typer.Option(help="Listings CSV indexed at start in memory mode [DATA__PATH].")
     ] = None,
+    voice: Annotated[
+        bool, typer.Option(help="Serve the voice web page at / (--no-voice: the API only).")
+    ] = True,
 ) -> None:
-    """Start the API server (and, in later releases, the voice web page)."""
+    """Start the API server and the voice web page."""
     import uvicorn
 
     from property_agent.api.app import create_app
+    from property_agent.voice.stt.base import STTError
+    from property_agent.voice.tts.base import TTSError
 
     settings = _settings()
     setup_logging(settings.log_level)
+    if voice:
+        typer.echo("Loading the speech engines and the voice page (about 15 s)...", err=True)
     try:
-        api = create_app(settings, data_path=data)
-    except SettingsError as exc:
+        api = create_app(settings, data_path=data, with_voice=voice)
+    except (SettingsError, STTError, TTSError) as exc:
         _fail(str(exc), 2)
     uvicorn.run(
         api,
