@@ -74,6 +74,8 @@ class StreamingPauseDetector:
                 turn.started = True
         elif probability < s.threshold - 0.15:  # hysteresis, as Silero's own timestamps use
             turn.silence_ms += WINDOW_MS
+            if not turn.started and turn.silence_ms >= s.min_silence_ms:
+                turn.speech_ms = 0.0  # blips of noise far apart never add up to a turn
         return turn.started and turn.silence_ms >= s.min_silence_ms
 
 
@@ -147,6 +149,18 @@ class StreamingReplyOnPause(ReplyOnPause):
             self.state.responding = False
 
     def reset(self) -> None:
+        """FastRTC resets the handler whenever an answer ends (or is cut off by barge-in). If the
+        caller is talking at that moment, keep what they have said so far: resetting the
+        detector mid-utterance split one request into two turns ("…a flat with a room" / "three
+        under 500,000 euros"), measured in the browser test with a caller who spoke over the
+        greeting."""
+        talking = self.detector.turn.speech_ms > 0
+        stream, rate = self.state.stream, self.state.sampling_rate
         super().reset()  # type: ignore[no-untyped-call]
-        self.detector.reset()
-        self._preroll.clear()
+        if talking:
+            self.state.stream = stream
+            self.state.sampling_rate = rate
+            self.state.started_talking = self.detector.turn.started
+        else:
+            self.detector.reset()
+            self._preroll.clear()
