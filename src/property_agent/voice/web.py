@@ -61,7 +61,14 @@ def build_page(
     concurrency_limit: int,
     time_limit_s: float | None,
 ) -> gr.Blocks:
-    with gr.Blocks(title=f"{avatar.name} · Madrid homes", css=CSS, analytics_enabled=False) as page:
+    # System fonts: Gradio's default theme fetches Google Fonts, and the page must work offline.
+    theme = gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "monospace"],
+    )
+    with gr.Blocks(
+        title=f"{avatar.name} · Madrid homes", css=CSS, theme=theme, analytics_enabled=False
+    ) as page:
         gr.Markdown(f"# {avatar.name}\n{avatar.description}", elem_id="avatar")
         with gr.Row():
             with gr.Column(scale=2):
