@@ -6,14 +6,19 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field
+
+from property_agent.voice.stt.base import Audio
+from property_agent.voice.tts.base import TTS, AudioChunk
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -156,3 +161,107 @@ class ScriptedChatModel(BaseChatModel):
         else:
             message = AIMessage(content=str(step))
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+class FakeOpikServer:
+    """The Opik REST API on localhost, accepting every write (`paths` records what was sent)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                fake.paths.append(self.path)
+                if self.command == "GET":
+                    body = json.dumps({}).encode()
+                    self.send_response(200)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                else:
+                    self.send_response(204)
+                    self.end_headers()
+
+            do_GET = do_POST = do_PUT = do_PATCH = _answer
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+
+    def __enter__(self) -> FakeOpikServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextmanager
+def fake_opik() -> Iterator[FakeOpikServer]:
+    """A `FakeOpikServer`, with the SDK's global client (the one `OpikTracer`, our voice tracing
+    and `opik.record_traces_locally()` use) pointed at it for the duration."""
+    import opik
+    from opik.api_objects.opik_client import get_current_client_raw, reset_global_client
+
+    previous = get_current_client_raw()
+    with FakeOpikServer() as server:
+        client = opik.Opik(host=server.url, project_name="property-phone-agent")
+        opik.set_global_client(client)
+        try:
+            yield server
+        finally:
+            client.end()  # joins the SDK threads before the server goes away
+            if previous is None:
+                reset_global_client(end_client=False)
+            else:
+                opik.set_global_client(previous)
+
+
+# -- voice ----------------------------------------------------------------------------------------
+class FakeSTT:
+    """Hears `transcript` in whatever audio it is given (`heard` records the audio)."""
+
+    name = "fake-stt"
+
+    def __init__(self, transcript: str) -> None:
+        self.transcript = transcript
+        self.heard: list[Audio] = []
+
+    async def transcribe(self, audio: Audio) -> str:
+        self.heard.append(audio)
+        return self.transcript
+
+
+class FakeTTS(TTS):
+    """Speaks any text as `chunks` pieces of silence, `chunk_s` seconds each (`said` records it)."""
+
+    name = "fake-tts"
+
+    def __init__(self, chunks: int = 2, chunk_s: float = 0.05, rate: int = 16_000) -> None:
+        self.chunks = chunks
+        self.chunk_s = chunk_s
+        self.rate = rate
+        self.said: list[str] = []
+
+    @property
+    def sample_rate(self) -> int:
+        return self.rate
+
+    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
+        if not text.strip():
+            return
+        self.said.append(text)
+        for _ in range(self.chunks):
+            await asyncio.sleep(0)
+            yield self.rate, np.zeros(round(self.chunk_s * self.rate), dtype=np.int16)

@@ -4,21 +4,19 @@ avatar and surface, with the model and the search as spans. Off by default, with
 No network Opik server is contacted. `opik.record_traces_locally()` only switches on an in-memory
 copy of what the SDK logs: the SDK still uploads every trace to its configured server, and with no
 configuration that is www.comet.com (the SDK resolves it on the first upload). So the client these
-tests trace with points at `FakeOpikServer`, a local server that accepts every upload.
+tests trace with points at `FakeOpikServer` (tests/fakes.py), a local server that accepts every
+upload.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import opik
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
-from opik.api_objects.opik_client import get_current_client_raw, reset_global_client
 from opik.message_processing.emulation.models import SpanModel
 
 from property_agent.agent.runtime import AgentRuntime
@@ -26,52 +24,9 @@ from property_agent.agent.tools import TOOL_NAME
 from property_agent.observability.opik import TAGS, Tracing
 from property_agent.search.service import PropertySearchService
 from tests.conftest import make_settings
+from tests.fakes import FakeOpikServer, fake_opik
 
 pytestmark = [pytest.mark.integration]
-
-
-class FakeOpikServer:
-    """The Opik REST API on localhost, accepting every write (`paths` records what was sent)."""
-
-    def __init__(self) -> None:
-        self.paths: list[str] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _answer(self) -> None:
-                self.rfile.read(int(self.headers.get("content-length", 0)))
-                fake.paths.append(self.path)
-                if self.command == "GET":
-                    body = json.dumps({}).encode()
-                    self.send_response(200)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                else:
-                    self.send_response(204)
-                    self.end_headers()
-
-            do_GET = do_POST = do_PUT = do_PATCH = _answer
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
-
-    def __enter__(self) -> FakeOpikServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @pytest.fixture(autouse=True)
@@ -86,18 +41,8 @@ def _no_opik_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def opik_server() -> Iterator[FakeOpikServer]:
     """Make the SDK's client (which `OpikTracer` and the recording use) talk to a local server."""
-    previous = get_current_client_raw()
-    with FakeOpikServer() as server:
-        client = opik.Opik(host=server.url, project_name="property-phone-agent")
-        opik.set_global_client(client)
-        try:
-            yield server
-        finally:
-            client.end()  # joins the SDK threads before the server goes away
-            if previous is None:
-                reset_global_client(end_client=False)
-            else:
-                opik.set_global_client(previous)
+    with fake_opik() as server:
+        yield server
 
 
 def walk(spans: list[SpanModel]) -> Iterator[SpanModel]:

@@ -36,6 +36,8 @@ from property_agent.agent.offline.state import NOTE_KEY
 from property_agent.agent.sentences import SentenceSplitter
 
 if TYPE_CHECKING:
+    from opik.types import DistributedTraceHeadersDict
+
     from property_agent.agent.runtime import AgentRuntime
 
 logger = logging.getLogger(__name__)
@@ -50,12 +52,14 @@ class Conversation:
         self.runtime = runtime
         self.thread_id = thread_id
 
-    def _config(self, offline: bool) -> dict[str, Any]:
+    def _config(
+        self, offline: bool, trace_parent: DistributedTraceHeadersDict | None = None
+    ) -> dict[str, Any]:
         return {
             "configurable": {"thread_id": self.thread_id},
             "recursion_limit": _RECURSION_LIMIT,
             "callbacks": self.runtime.tracing.callbacks(
-                self.thread_id, self.runtime.avatar.name, offline=offline
+                self.thread_id, self.runtime.avatar.name, parent=trace_parent, offline=offline
             ),
             "metadata": {"avatar": self.runtime.avatar.name, "thread_id": self.thread_id},
         }
@@ -74,9 +78,12 @@ class Conversation:
         return intro
 
     # -- a turn --------------------------------------------------------------------------------
-    async def respond(self, text: str) -> AsyncIterator[Event]:
+    async def respond(
+        self, text: str, *, trace_parent: DistributedTraceHeadersDict | None = None
+    ) -> AsyncIterator[Event]:
+        """`trace_parent`: the span of an outer trace (the voice turn's) this run is traced in."""
         agent, offline = self.runtime.agent_for_turn()
-        config = self._config(offline)
+        config = self._config(offline, trace_parent)
         message = HumanMessage(content=text.strip(), additional_kwargs={"at": _now()})
         turn = _Turn()
         try:

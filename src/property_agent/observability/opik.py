@@ -10,9 +10,12 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from property_agent.config import OpikSettings
+
+if TYPE_CHECKING:
+    from opik.types import DistributedTraceHeadersDict
 
 logger = logging.getLogger(__name__)
 TAGS = ("fastrtc-agent", "realtime-phone")
@@ -27,7 +30,16 @@ class Tracing:
         if self.enabled and settings.configured:
             _export_settings(settings)
 
-    def callbacks(self, thread_id: str, avatar: str, **metadata: Any) -> list[Any]:
+    def callbacks(
+        self,
+        thread_id: str,
+        avatar: str,
+        *,
+        parent: DistributedTraceHeadersDict | None = None,
+        **metadata: Any,
+    ) -> list[Any]:
+        """`parent` names a span of an outer trace (a voice turn's) to nest the agent's spans
+        under; without it each agent run is its own trace."""
         if not self.enabled:
             return []
         from opik.integrations.langchain import OpikTracer
@@ -38,6 +50,7 @@ class Tracing:
                 thread_id=thread_id,
                 project_name=self.settings.project,
                 metadata={"avatar": avatar, **metadata},
+                distributed_headers=parent,
             )
         ]
 

@@ -4,7 +4,8 @@ the agent's turn → speech, with a filler while the search runs.
 The agent's events are consumed as they happen: each sentence is synthesised while the model keeps
 working on the next; when a search starts the caller hears the avatar's tool line (unless the
 avatar has just said what it is searching for) and then typing, which stops the moment the search
-returns. Everything is injected: STT, TTS, the typing sound, the avatar and the conversation.
+returns. Everything is injected: STT, TTS, the typing sound, the avatar, the conversation and
+the tracing (one Opik trace per turn; none by default).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from property_agent.agent.conversation import Conversation
 from property_agent.agent.events import SentenceReady, ToolFinished, ToolStarted, TurnFinished
 from property_agent.avatars import Avatar
 from property_agent.config import FillerSettings
+from property_agent.observability.voice_tracing import TurnTrace, VoiceTracing
 from property_agent.voice.effects import typing_loop
 from property_agent.voice.speech_text import to_speech
 from property_agent.voice.stt.base import STT
@@ -71,6 +73,7 @@ class FastRTCAgent:
         filler: FillerSettings,
         output_rate: int = 24_000,
         typing: Callable[..., AsyncGenerator[AudioChunk, None]] = typing_loop,
+        tracing: VoiceTracing | None = None,
     ) -> None:
         self.conversation = conversation
         self.stt = stt
@@ -79,6 +82,7 @@ class FastRTCAgent:
         self.filler = filler
         self.output_rate = output_rate
         self.typing = typing
+        self.tracing = tracing or VoiceTracing()
         self.voice = tts.voice_for(avatar)
         self.view = SessionView()
         self.last_turn = TurnTimings()
@@ -105,22 +109,44 @@ class FastRTCAgent:
 
     # -- a turn --------------------------------------------------------------------------------
     async def respond(self, audio: AudioChunk) -> AsyncIterator[Emit]:
+        trace = self.tracing.turn(
+            self.session_id,
+            avatar=self.avatar.name,
+            stt=self.stt.name,
+            tts=self.tts.name,
+            voice=self.voice,
+        )
         began = time.perf_counter()
         timings = TurnTimings()
         self.last_turn = timings
+        error: Exception | None = None
+        try:  # closing the turn at once on barge-in stops the agent's run
+            async with contextlib.aclosing(self._turn(audio, trace, timings, began)) as items:
+                async for item in items:
+                    yield item
+        except Exception as exc:
+            error = exc
+            raise
+        finally:
+            timings.total_ms = _ms(began)
+            trace.finish(asdict(timings), error)
+
+    async def _turn(
+        self, audio: AudioChunk, trace: TurnTrace, timings: TurnTimings, began: float
+    ) -> AsyncGenerator[Emit, None]:
         text = (await self.stt.transcribe(audio)).strip()
         timings.stt_ms = _ms(began)
         timings.transcript = text
+        trace.transcribed(audio, text, began)
         if not text:  # nothing understood: no model call, just ask again
-            async for chunk in self._timed(self.say(DIDNT_CATCH), timings, began):
+            async for chunk in self._speak(DIDNT_CATCH, trace, timings, began, "didnt-catch"):
                 yield chunk
-            timings.total_ms = _ms(began)
             return
         self.view.lines.append({"role": "user", "content": text})
         yield self.view.outputs()
 
         events = _Inbox()
-        producer = asyncio.create_task(self._produce(text, events), name="agent-turn")
+        producer = asyncio.create_task(self._produce(text, events, trace), name="agent-turn")
         spoke_this_turn = False
         try:
             while True:
@@ -131,11 +157,11 @@ class FastRTCAgent:
                     timings.first_sentence_ms = timings.first_sentence_ms or _ms(began)
                     self.view.lines.append({"role": "assistant", "content": event.text})
                     yield self.view.outputs()
-                    async for chunk in self._timed(self.say(event.text), timings, began):
+                    async for chunk in self._speak(event.text, trace, timings, began):
                         yield chunk
                     spoke_this_turn = True
                 elif isinstance(event, ToolStarted) and self.filler.enabled:
-                    async for chunk in self._filler(events, spoke_this_turn, timings, began):
+                    async for chunk in self._filler(events, spoke_this_turn, trace, timings, began):
                         yield chunk
                 elif isinstance(event, ToolFinished):
                     self.view.listings = list(event.result.get("properties") or [])
@@ -145,25 +171,31 @@ class FastRTCAgent:
                 producer.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await producer
-            timings.total_ms = _ms(began)
 
-    async def _produce(self, text: str, events: _Inbox) -> None:
+    async def _produce(self, text: str, events: _Inbox, trace: TurnTrace) -> None:
+        finished: TurnFinished | None = None
         try:
-            async for event in self.conversation.respond(text):
-                if not isinstance(event, TurnFinished):
+            async for event in self.conversation.respond(text, trace_parent=trace.agent_started()):
+                if isinstance(event, TurnFinished):
+                    finished = event
+                else:
                     events.put(event)
         finally:
+            trace.agent_finished(finished)
             events.put(None)
 
     async def _filler(
-        self, events: _Inbox, spoke: bool, timings: TurnTimings, began: float
+        self, events: _Inbox, spoke: bool, trace: TurnTrace, timings: TurnTimings, began: float
     ) -> AsyncIterator[AudioChunk]:
         """The tool line (unless the avatar just said what it is searching for), then typing
         paced in real time until the search's result, or anything else, arrives."""
+        filler_began = time.perf_counter()
         if not spoke:
-            async for chunk in self._timed(self.say(self.avatar.tool_use_line), timings, began):
+            line = self.avatar.tool_use_line
+            async for chunk in self._speak(line, trace, timings, began, "tool-line"):
                 yield chunk
         stop = asyncio.Event()
+        typing_began = time.perf_counter()
         deadline = time.monotonic() + self.filler.max_s
         typing = self.typing(stop, self.filler.max_s, _TYPING_CHUNK_S, self.output_rate)
         try:
@@ -179,14 +211,29 @@ class FastRTCAgent:
         finally:
             stop.set()
             await typing.aclose()
+            typing_s = time.perf_counter() - typing_began
+            trace.filled(tool_line=not spoke, typing_s=typing_s, began=filler_began)
 
-    async def _timed(
-        self, chunks: AsyncIterator[AudioChunk], timings: TurnTimings, began: float
+    async def _speak(
+        self,
+        text: str,
+        trace: TurnTrace,
+        timings: TurnTimings,
+        began: float,
+        kind: str = "reply",
     ) -> AsyncIterator[AudioChunk]:
-        async for chunk in chunks:
-            if timings.first_audio_ms is None:
-                timings.first_audio_ms = _ms(began)
-            yield chunk
+        """Say `text` within a turn: note the turn's first audio, trace the synthesis."""
+        spoke_at = time.perf_counter()
+        chunks, audio_s = 0, 0.0
+        try:
+            async for chunk in self.say(text):
+                if timings.first_audio_ms is None:
+                    timings.first_audio_ms = _ms(began)
+                chunks += 1
+                audio_s += chunk[1].size / chunk[0]
+                yield chunk
+        finally:
+            trace.spoke(text, chunks=chunks, audio_s=audio_s, began=spoke_at, kind=kind)
 
 
 class _Inbox:

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.config import Settings
+from property_agent.observability.voice_tracing import voice_tracing
 from property_agent.voice.fastrtc_agent import FastRTCAgent
 from property_agent.voice.sessions import VoiceSessions
 from property_agent.voice.stt.base import STT
@@ -39,6 +40,7 @@ class VoiceStack:
         self.runtime = runtime
         self.stt = stt or create_stt(settings)  # a misconfigured engine fails here, at start-up
         self.tts = tts or create_tts(settings)
+        self.tracing = voice_tracing(runtime.tracing)  # the no-op unless Opik is configured
         self.sessions = VoiceSessions(self.session)
 
     def session(self, session_id: str) -> FastRTCAgent:
@@ -50,6 +52,7 @@ class VoiceStack:
             avatar=self.runtime.avatar,
             filler=self.settings.filler,
             output_rate=OUTPUT_RATE,
+            tracing=self.tracing,
         )
 
     def handler(self) -> StreamingReplyOnPause:
