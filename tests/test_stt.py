@@ -7,8 +7,6 @@ import asyncio
 import io
 import json
 import os
-import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -25,7 +23,6 @@ from typing import Any, get_args
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from scipy.signal import resample_poly
 
 from property_agent.config import STTSettings
 from property_agent.search.parser import LocalQueryParser
@@ -34,6 +31,7 @@ from property_agent.voice.stt import (
     STT_PROVIDERS,
     STTError,
     create_stt,
+    is_silent,
     prepare_whisper_model,
     to_mono_float32_16k,
 )
@@ -42,15 +40,11 @@ from property_agent.voice.stt.moonshine import REPO_ID, MoonshineSTT, find_moons
 from property_agent.voice.stt.openai_compat import transcript_from
 from property_agent.voice.stt.prompt import vocabulary_prompt
 from property_agent.voice.stt.remote import RemoteFasterWhisperSTT, transcriptions_url
+from tests.audio import ESPEAK, as_browser_mic, espeak, needs_espeak
 from tests.conftest import LOCATIONS, make_settings
 
 REQUEST = (
     "I am looking for a flat with three bedrooms in Chamberí under five hundred thousand euros"
-)
-ESPEAK = shutil.which("espeak-ng")
-needs_espeak = pytest.mark.skipif(
-    ESPEAK is None,
-    reason="espeak-ng is not installed (apt-get install espeak-ng; `make test` does)",
 )
 
 
@@ -204,6 +198,15 @@ def test_to_mono_float32_16k_from_browser_int16_48k(shape: str) -> None:
     assert 0.45 < np.abs(out[100:-100]).max() <= 0.51
     spectrum = np.abs(np.fft.rfft(out))
     assert abs(int(np.argmax(spectrum)) - 220) <= 1  # 1 Hz bins: the pitch survives
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("shape", [(1, 0), (0,)])
+def test_empty_audio_is_silent_not_nan(shape: tuple[int, ...]) -> None:
+    """FastRTC hands over (1, 0) when a turn was triggered with no speech kept."""
+    out = to_mono_float32_16k((48_000, np.zeros(shape, dtype=np.int16)))
+    assert out.size == 0
+    assert is_silent(out)
 
 
 @pytest.mark.unit
@@ -475,23 +478,6 @@ def test_prepare_whisper_model_is_idempotent_and_safe_in_parallel(tmp_path: Path
         handle.truncate(1_000)
     prepare_whisper_model(target)
     assert (target / "model.bin").stat().st_size == _part_sizes()
-
-
-def espeak(text: str, path: Path) -> tuple[int, NDArray[np.int16]]:
-    """`text` in espeak-ng's en-us voice, not the agent's, as (rate, int16 samples)."""
-    assert ESPEAK is not None
-    subprocess.run([ESPEAK, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
-    with wave.open(str(path)) as wav:
-        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
-        rate = wav.getframerate()
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
-    return rate, samples
-
-
-def as_browser_mic(rate: int, samples: NDArray[np.int16]) -> tuple[int, NDArray[np.int16]]:
-    """What FastRTC hands over from a browser: 48 kHz int16 shaped (1, n)."""
-    up = resample_poly(samples.astype(np.float32), 48_000, rate)
-    return 48_000, np.clip(up, -32768, 32767).astype(np.int16).reshape(1, -1)
 
 
 @pytest.fixture(scope="module")

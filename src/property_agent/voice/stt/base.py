@@ -56,8 +56,10 @@ def to_mono_float32_16k(audio: Audio) -> NDArray[np.float32]:
         mono = data.astype(np.float32) / np.float32(scale)
     else:
         mono = data.astype(np.float32)
-    if mono.ndim == 2:
-        # (1, n) from FastRTC; (channels, n) or (n, channels) are averaged to mono.
+    if mono.ndim == 2 and mono.shape[0] == 1:
+        mono = mono[0]  # FastRTC's (1, n), including (1, 0) for a turn with nothing kept
+    elif mono.ndim == 2:
+        # (channels, n) or (n, channels) are averaged to mono.
         mono = mono.mean(axis=0 if mono.shape[0] <= mono.shape[1] else 1, dtype=np.float32)
     elif mono.ndim != 1:
         raise ValueError(f"expected mono audio shaped (n,) or (1, n), got {data.shape}")
