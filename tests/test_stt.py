@@ -532,3 +532,28 @@ async def test_local_whisper_two_callers_at_once(
     )
     assert_understood(first)
     assert "two bedrooms" in second.lower() and "Malasaña" in second, second
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("frames", "padded"),
+    [(150, 1000), (400, 1000), (1200, 1300), (2899, 2999), (2950, 3000), (3500, 3000)],
+)
+def test_short_utterances_get_a_short_whisper_window(frames: int, padded: int) -> None:
+    """Whisper's encoder reads 10 s to 30 s of features, not always 30 s: a 3 s turn costs
+    a third of the time (see whisper_local.py for the measurements)."""
+    from faster_whisper.audio import pad_or_trim
+
+    from property_agent.voice.stt.whisper_local import _short_window
+
+    short = _short_window(pad_or_trim)
+    assert short(np.ones((80, frames), dtype=np.float32)).shape == (80, padded)
+    # Any other length asked for is left alone.
+    assert short(np.ones((80, frames), dtype=np.float32), 2000).shape == (80, 2000)
+
+
+@pytest.mark.integration
+def test_the_local_model_uses_short_windows(local_whisper: STT) -> None:
+    import faster_whisper.transcribe
+
+    assert getattr(faster_whisper.transcribe.pad_or_trim, "short_window", False)
