@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from functools import cache
 from typing import TypeVar, cast
 
 T = TypeVar("T")
 _DONE = object()
+
+
+@cache
+def engine_worker(name: str) -> ThreadPoolExecutor:
+    """The one worker thread of a local engine (created on first use, one per name per
+    process): its model already uses every core it is given, so jobs queue rather than
+    compete."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
 
 def _step(iterator: Iterator[T]) -> T | object:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
 from property_agent.config import Settings
 from property_agent.voice.tts.base import TTS, AudioChunk, TTSError, split_sentences, to_int16
-from property_agent.voice.tts.blocking import iterate_in_executor
+from property_agent.voice.tts.blocking import engine_worker, iterate_in_executor
 
 MODEL_FILE = "kokoro-v1.0.onnx"
 VOICES_FILE = "voices-v1.0.bin"
@@ -26,16 +25,6 @@ _MIN_SPEED, _MAX_SPEED = 0.5, 2.0  # kokoro-onnx rejects speeds outside this ran
 
 _models: dict[tuple[Path, Path], Any] = {}
 _models_lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-
-def _executor_instance() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kokoro")
-        return _executor
 
 
 def _cached_file(name: str) -> Path | None:
@@ -110,7 +99,7 @@ class KokoroTTS(TTS):
         if not sentences:
             return
         steps = iterate_in_executor(
-            self._synthesize(sentences, voice or DEFAULT_VOICE), _executor_instance()
+            self._synthesize(sentences, voice or DEFAULT_VOICE), engine_worker("kokoro")
         )
         try:
             async with aclosing(steps):

@@ -13,14 +13,13 @@ import logging
 import re
 import threading
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from property_agent.config import Settings
 from property_agent.voice.tts.base import TTS, AudioChunk, TTSError, to_int16
-from property_agent.voice.tts.blocking import iterate_in_executor
+from property_agent.voice.tts.blocking import engine_worker, iterate_in_executor
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -31,17 +30,7 @@ PACKAGED_VOICE = "en_US-joe-medium"
 
 _voices: dict[Path, PiperVoice] = {}
 _voices_lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 _warned_voices: set[str] = set()
-
-
-def _executor_instance() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="piper")
-        return _executor
 
 
 def _packaged_model() -> Path:
@@ -116,8 +105,8 @@ class PiperTTS(TTS):
         piper_voice = self._voice
         if model != self._model:
             loop = asyncio.get_running_loop()
-            piper_voice = await loop.run_in_executor(_executor_instance(), load_voice, model)
-        steps = iterate_in_executor(self._synthesize(piper_voice, text), _executor_instance())
+            piper_voice = await loop.run_in_executor(engine_worker("piper"), load_voice, model)
+        steps = iterate_in_executor(self._synthesize(piper_voice, text), engine_worker("piper"))
         try:
             async with aclosing(steps):
                 async for chunk in steps:
