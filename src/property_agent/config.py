@@ -253,6 +253,30 @@ class WebSettings(_Group):
     time_limit_s: float = Field(default=900.0, gt=0)
 
 
+class TwilioSettings(_Group):
+    """Twilio credentials: the auth token validates webhook signatures; with the account SID it
+    also places outbound calls."""
+
+    account_sid: str | None = None
+    auth_token: SecretStr | None = None
+    api_base_url: str | None = None  # another Twilio-compatible API (tests, regions); None = Twilio
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _check_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "TWILIO__API_BASE_URL")
+
+
+class TelephonySettings(_Group):
+    """Phone calls over Twilio Media Streams: limits and who resumes where."""
+
+    max_calls: int = Field(default=20, ge=1, le=1000)  # simultaneous calls; more hear "busy"
+    max_call_s: float = Field(default=1800.0, gt=0)  # a call this long ends with a goodbye
+    silence_timeout_s: float = Field(default=60.0, gt=0)  # caller silent this long: goodbye
+    resume_caller: bool = True  # a returning number resumes its conversation
+    records_limit: int = Field(default=50, ge=1, le=1000)  # calls listed by GET /calls
+
+
 class Settings(BaseSettings):
     model_config: ClassVar[SettingsConfigDict] = SettingsConfigDict(
         env_file=".env",
@@ -265,6 +289,7 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     avatar_name: str = "tara"
+    public_base_url: str | None = None  # e.g. https://agent.example.com, as Twilio reaches us
     groq: GroqSettings = GroqSettings()
     openai: OpenAISettings = OpenAISettings()
     qdrant: QdrantSettings = QdrantSettings()
@@ -280,6 +305,13 @@ class Settings(BaseSettings):
     vad: VADSettings = VADSettings()
     filler: FillerSettings = FillerSettings()
     web: WebSettings = WebSettings()
+    twilio: TwilioSettings = TwilioSettings()
+    telephony: TelephonySettings = TelephonySettings()
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _check_public_url(cls, v: str | None) -> str | None:
+        return _http_url(v, "PUBLIC_BASE_URL")
 
     @field_validator("log_level", mode="before")
     @classmethod
