@@ -26,6 +26,7 @@ LOCATIONS = (
 _OUR_PREFIXES = (
     "GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL", "LLM__",
     "MEMORY__", "AGENT__", "OPIK", "AVATAR_NAME", "STT__", "TTS__", "VAD__", "FILLER__", "WEB__",
+    "TWILIO__", "TELEPHONY__", "PUBLIC_BASE_URL",
 )  # fmt: skip
 
 

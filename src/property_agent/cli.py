@@ -302,6 +302,70 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
         await search.aclose()
 
 
+@app.command()
+def call(
+    to: Annotated[str, typer.Option("--to", help="Number to ring, E.164 (e.g. +34600111222).")],
+    from_: Annotated[
+        str, typer.Option("--from", help="Your Twilio number or verified caller id, E.164.")
+    ],
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="Where Twilio fetches TwiML on answer "
+            "(default: PUBLIC_BASE_URL + /voice/telephone/incoming)."
+        ),
+    ] = None,
+    server: Annotated[
+        str | None, typer.Option(help="The running API (default: http://API__HOST:API__PORT).")
+    ] = None,
+    api_key: Annotated[
+        str | None, typer.Option(help="Bearer key of the API [API__KEY].", show_default=False)
+    ] = None,
+) -> None:
+    """Place an outbound call through the running API (POST /call) and print Twilio's CallSid."""
+    import httpx
+
+    from property_agent.telephony.twiml import INCOMING_PATH
+
+    settings = _settings()
+    key = api_key or (settings.api.key.get_secret_value() if settings.api.key else None)
+    if not key:
+        _fail("POST /call needs the API key: pass --api-key or set API__KEY.", 2)
+    if url is None:
+        if not settings.public_base_url:
+            _fail("Pass --url (where Twilio fetches TwiML) or set PUBLIC_BASE_URL.", 2)
+        url = settings.public_base_url + INCOMING_PATH
+    if server is None:
+        host = settings.api.host if settings.api.host not in ("0.0.0.0", "::") else "127.0.0.1"
+        server = f"http://{host}:{settings.api.port}"
+    endpoint = server.rstrip("/") + "/call"
+    body = {"from_number": from_, "to_number": to, "voice_agent_url": url}
+    try:
+        reply = httpx.post(
+            endpoint, json=body, headers={"Authorization": f"Bearer {key}"}, timeout=30
+        )
+    except httpx.HTTPError as exc:
+        _fail(f"Cannot reach the API at {server} ({exc}); is `property-agent serve` running?")
+    if reply.status_code != 200:
+        _fail(f"{endpoint} answered {reply.status_code}: {_reply_message(reply.text)}")
+    typer.echo(reply.json()["sid"])
+
+
+def _reply_message(text: str) -> str:
+    """The API's error sentence (`detail` or `message`) rather than its raw JSON."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:300]
+    if isinstance(data, dict):
+        message = data.get("message") or data.get("detail")
+        if isinstance(message, str):
+            return message
+    return text[:300]
+
+
 def main() -> None:
     try:
         app()

@@ -15,13 +15,16 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from property_agent.config import MemorySettings
+
+if TYPE_CHECKING:
+    from property_agent.telephony.record_stores import CallRecordStore
 
 logger = logging.getLogger(__name__)
 
@@ -169,8 +172,10 @@ class MemoryJanitor:
         saver: BaseCheckpointSaver[Any],
         ttl_hours: float,
         interval_s: float = PRUNE_INTERVAL_S,
+        records: CallRecordStore | None = None,
     ) -> None:
         self.saver = saver
+        self.records = records
         self.ttl_hours = ttl_hours
         self.interval_s = interval_s
         self._task: asyncio.Task[None] | None = None
@@ -190,7 +195,12 @@ class MemoryJanitor:
         while True:
             try:
                 pruned = await prune_expired(self.saver, self.ttl_hours)
-                logger.info("Memory janitor pruned %d expired conversation(s)", pruned)
+                calls = await self.records.prune_expired(self.ttl_hours) if self.records else 0
+                logger.info(
+                    "Memory janitor pruned %d expired conversation(s) and %d call record(s)",
+                    pruned,
+                    calls,
+                )
             except Exception:
                 logger.exception("Memory janitor failed; retrying in %.0f s", self.interval_s)
             await asyncio.sleep(self.interval_s)

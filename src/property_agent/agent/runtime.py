@@ -31,6 +31,7 @@ from property_agent.search.service import PropertySearchService
 
 if TYPE_CHECKING:
     from property_agent.agent.conversation import Conversation
+    from property_agent.telephony.record_stores import CallRecordStore
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class AgentRuntime:
         self.policy = OfflinePolicy(self.avatar, lambda: search.parser)
         self.model = model or chat_model(settings, self.policy)
         self.checkpointer = checkpointer
+        self._owns_memory = checkpointer is None  # then it also prunes it
+        self.call_records: CallRecordStore | None = None  # opened with the memory, at start
         self._exit = AsyncExitStack()
         self._janitor: MemoryJanitor | None = None
         self._agents: dict[str, Any] = {}
@@ -98,7 +101,17 @@ class AgentRuntime:
             self.checkpointer = await self._exit.enter_async_context(
                 open_checkpointer(self.settings.memory)
             )
-            self._janitor = MemoryJanitor(self.checkpointer, self.settings.memory.ttl_hours)
+        if self.call_records is None:
+            # Phone-call records live with the conversation memory (same file or database).
+            from property_agent.telephony.record_stores import open_call_records
+
+            self.call_records = await self._exit.enter_async_context(
+                open_call_records(self.settings)
+            )
+        if self._janitor is None and self._owns_memory:
+            self._janitor = MemoryJanitor(
+                self.checkpointer, self.settings.memory.ttl_hours, records=self.call_records
+            )
             self._janitor.start()
         tool = make_search_tool(self.search, self.settings.agent.tool_timeout_s)
         self._agents["primary"] = self._build(self.model, tool)

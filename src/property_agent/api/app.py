@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from property_agent import __version__
 from property_agent.agent.runtime import AgentRuntime
-from property_agent.api.routes import agent, health, search
+from property_agent.api.routes import agent, call_records, calls, health, search
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
 
@@ -68,6 +68,7 @@ def create_app(
         )
         if owned_agent:
             await runtime.start()
+        app.state.call_records = runtime.call_records
         warming = (
             asyncio.create_task(voice.warm_up(), name="voice-warm-up")
             if owned_voice and voice is not None
@@ -98,6 +99,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(search.router)
     app.include_router(agent.router)
+    app.include_router(calls.router)
+    app.include_router(call_records.router)
 
     app.state.voice = voice
 

@@ -3,9 +3,10 @@ prints, so the CLI and the endpoint can never drift apart."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictStr, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, StringConstraints
 
 from property_agent.domain import (
     Backend,
@@ -15,6 +16,7 @@ from property_agent.domain import (
     SearchFilters,
     SearchResult,
 )
+from property_agent.telephony.records import is_e164
 
 
 class SearchResponse(BaseModel):
@@ -99,3 +101,38 @@ class TranscriptEntry(BaseModel):
 class TranscriptResponse(BaseModel):
     thread_id: str
     turns: list[TranscriptEntry]
+
+
+def _e164(number: str) -> str:
+    if not is_e164(number):
+        raise ValueError("must be an E.164 phone number such as +34600111222 (no spaces)")
+    return number
+
+
+def _http_url(url: str) -> str:
+    if not re.match(r"^https?://[^\s/]+\S*$", url):
+        raise ValueError("must be an http:// or https:// URL Twilio can fetch TwiML from")
+    return url
+
+
+PhoneNumber = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_e164)
+]
+TwimlUrl = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_http_url)
+]
+
+
+class CallRequest(BaseModel):
+    """The body of `POST /call`: Twilio rings `to_number` from `from_number` (a Twilio number
+    or verified caller id) and, on answer, fetches TwiML from `voice_agent_url`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_number: PhoneNumber
+    to_number: PhoneNumber
+    voice_agent_url: TwimlUrl
+
+
+class CallResponse(BaseModel):
+    sid: str

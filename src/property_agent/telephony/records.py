@@ -45,7 +45,8 @@ class CallTurn:
         data: dict[str, Any] = {"role": self.role, "text": self.text, "at": self.at.isoformat()}
         if self.interrupted:
             data["interrupted"] = True
-        data.update(self.details)
+        # A stray `text` or `role` key in the details must not mask the turn's own.
+        data.update({key: value for key, value in self.details.items() if key not in data})
         return data
 
 
@@ -102,21 +103,41 @@ class CallRecords(ABC):
 
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# E.164 country codes are prefix-free: these are the one- and two-digit ones; all others have three.
+_SHORT_COUNTRY_CODES = frozenset(
+    "1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "
+    "60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98".split()
+)
+# What carriers (and Twilio) put in `From` when the caller hides their number: the words spelled
+# on a keypad (ANONYMOUS, RESTRICTED, UNAVAILABLE, BLOCKED, UNKNOWN). They are not callers.
+_WITHHELD_NUMBERS = frozenset({"+266696687", "+7378742833", "+86282452253", "+2562533", "+8656696"})
 
 
 def is_e164(number: str) -> bool:
     return bool(_E164.match(number))
 
 
+def _country_code(digits: str) -> str:
+    for size in (1, 2):
+        if digits[1 : 1 + size] in _SHORT_COUNTRY_CODES:
+            return digits[: 1 + size]
+    return digits[:4]
+
+
 def redact_number(number: str | None) -> str:
-    """`+34600111222` → `+34*****1222`: country code and last four digits only."""
+    """`+34600111222` → `+34*****1222`: country code and last four digits only (fewer for a
+    short national number, so at least half of it stays hidden)."""
     if not number:
         return "unknown"
     digits = re.sub(r"[^\d+]", "", number)
+    if digits in _WITHHELD_NUMBERS or not any(ch.isdigit() for ch in number):
+        return "withheld"
     if not is_e164(digits):
-        return "withheld" if not any(ch.isdigit() for ch in number) else "*" * 4 + digits[-2:]
-    country = digits[:3] if len(digits) > 11 else digits[:2]
-    return country + "*" * (len(digits) - len(country) - 4) + digits[-4:]
+        return "*" * 4 + digits[-2:]
+    country = _country_code(digits)
+    national = len(digits) - len(country)
+    shown = min(4, national // 2)
+    return country + "*" * (national - shown) + digits[len(digits) - shown :]
 
 
 def caller_thread_id(number: str, secret: str) -> str:

@@ -1,0 +1,52 @@
+"""The telephony routes are served by the app itself, with call records opened beside the
+conversation memory."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from property_agent.agent.runtime import AgentRuntime
+from property_agent.api.app import create_app
+from property_agent.search.service import PropertySearchService
+from property_agent.telephony.records import CallRecord, CallTurn
+from tests.conftest import make_settings
+
+pytestmark = [pytest.mark.integration]
+SID = "CA" + "0" * 31 + "1"
+
+
+def test_the_app_serves_twiml_and_the_call_log(search_service: PropertySearchService) -> None:
+    settings = make_settings(api={"key": "secret"}, public_base_url="https://agent.example.com")
+    runtime = AgentRuntime(settings, search_service)
+    loop = asyncio.new_event_loop()
+    app = create_app(
+        settings, search_service=search_service, agent_runtime=runtime, with_voice=False
+    )
+    loop.run_until_complete(runtime.start())
+    try:
+        with TestClient(app) as client:
+            twiml = client.post(
+                "/voice/telephone/incoming", data={"From": "+34600111222", "CallSid": SID}
+            )
+            assert twiml.status_code == 200
+            assert "wss://agent.example.com/voice/telephone/handler" in twiml.text
+
+            assert client.get("/calls").status_code == 401
+            records = app.state.call_records
+            assert records is runtime.call_records
+            loop.run_until_complete(
+                records.start(CallRecord(SID, "phone-x", "+34*****1222", datetime.now(UTC)))
+            )
+            loop.run_until_complete(records.add_turn(SID, CallTurn("user", "Hola")))
+            auth = {"Authorization": "Bearer secret"}
+            listed = client.get("/calls", headers=auth).json()["calls"]
+            assert [call["call_sid"] for call in listed] == [SID]
+            record = client.get(f"/calls/{SID}", headers=auth).json()
+            assert record["from"] == "+34*****1222" and record["turns"][0]["text"] == "Hola"
+    finally:
+        loop.run_until_complete(runtime.aclose())
+        loop.close()
