@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from property_agent import __version__
 from property_agent.agent.runtime import AgentRuntime
-from property_agent.api.routes import agent, call_records, calls, health, search
+from property_agent.api.routes import agent, call_records, calls, health, phone, search
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
 
@@ -101,6 +101,7 @@ def create_app(
     app.include_router(agent.router)
     app.include_router(calls.router)
     app.include_router(call_records.router)
+    app.include_router(phone.router)
 
     app.state.voice = voice
 
