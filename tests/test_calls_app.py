@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+from twilio.request_validator import RequestValidator
 
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.api.app import create_app
@@ -47,6 +49,45 @@ def test_the_app_serves_twiml_and_the_call_log(search_service: PropertySearchSer
             assert [call["call_sid"] for call in listed] == [SID]
             record = client.get(f"/calls/{SID}", headers=auth).json()
             assert record["from"] == "+34*****1222" and record["turns"][0]["text"] == "Hola"
+    finally:
+        loop.run_until_complete(runtime.aclose())
+        loop.close()
+
+
+def test_the_media_stream_only_opens_for_twilio(search_service: PropertySearchService) -> None:
+    """With TWILIO__AUTH_TOKEN set, the stream's upgrade request must carry Twilio's signature
+    (over the wss URL): a stranger cannot open a stream claiming a caller's number."""
+    token = "twilio-token"
+    settings = make_settings(
+        twilio={"auth_token": token}, public_base_url="https://agent.example.com"
+    )
+    runtime = AgentRuntime(settings, search_service)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(runtime.start())
+    app = create_app(
+        settings, search_service=search_service, agent_runtime=runtime, with_voice=False
+    )
+    url = "wss://agent.example.com/voice/telephone/handler"
+    good = RequestValidator(token).compute_signature(url, {})
+    bad = RequestValidator("another-token").compute_signature(url, {})
+    try:
+        with TestClient(app) as client:
+            for headers, code in (({}, 1008), ({"X-Twilio-Signature": bad}, 1008)):
+                with (
+                    pytest.raises(WebSocketDisconnect) as refused,
+                    client.websocket_connect("/voice/telephone/handler", headers=headers) as ws,
+                ):
+                    ws.receive_text()
+                assert refused.value.code == code
+            # Signed: past the check; this app serves no voice, so it is refused for that.
+            with (
+                pytest.raises(WebSocketDisconnect) as no_voice,
+                client.websocket_connect(
+                    "/voice/telephone/handler", headers={"X-Twilio-Signature": good}
+                ) as ws,
+            ):
+                ws.receive_text()
+            assert no_voice.value.code == 1013
     finally:
         loop.run_until_complete(runtime.aclose())
         loop.close()

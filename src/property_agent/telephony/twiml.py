@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from twilio.twiml.voice_response import Connect, Stream, VoiceResponse
 
 from property_agent.config import Settings
@@ -25,7 +25,7 @@ _HOST = re.compile(
 )
 
 
-def public_base_url(request: Request, settings: Settings) -> str:
+def public_base_url(request: HTTPConnection, settings: Settings) -> str:
     """`https://host[/prefix]` as Twilio reaches us, without a trailing slash.
 
     `PUBLIC_BASE_URL` first, else the proxy's `X-Forwarded-Host`/`X-Forwarded-Proto` (first
@@ -43,9 +43,10 @@ def public_base_url(request: Request, settings: Settings) -> str:
 
 
 def websocket_url(base_url: str, path: str = STREAM_PATH) -> str:
-    """`https://h/p` → `wss://h/p/voice/telephone/handler`; `http` → `ws` (local tunnels)."""
+    """`https://h/p` → `wss://h/p/voice/telephone/handler`; `http` → `ws` (local tunnels); a
+    base taken from a websocket request (`wss://h`) keeps its scheme."""
     scheme, sep, rest = base_url.partition("://")
-    ws_scheme = "wss" if scheme.lower() == "https" else "ws"
+    ws_scheme = "wss" if scheme.lower() in ("https", "wss") else "ws"
     return f"{ws_scheme}{sep}{rest.rstrip('/')}{path}"
 
 
