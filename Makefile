@@ -58,9 +58,10 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/ruff format src tests scripts
 
-bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice latency, search: ~25 min with 100k listings)
+bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice, phone calls, search: ~25 min at 100k)
 	$(BIN)/python scripts/bench_agent.py
 	$(BIN)/python scripts/bench_voice.py
+	$(BIN)/python scripts/bench_calls.py
 	$(BIN)/python scripts/bench_search.py
 
 ingest: $(STAMP) ## Validate and upsert a listings CSV: make ingest CSV=path/to.csv

@@ -20,7 +20,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import uvicorn
@@ -47,16 +47,22 @@ def phone_speech(text: str) -> NDArray[np.int16]:
 class LocalServer:
     """`app` served by uvicorn on a free localhost port, on the test's own event loop."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, *, lifespan: Literal["on", "off"] = "off") -> None:
+        """`lifespan="on"` runs the app's start-up (as `create_app`'s apps need)."""
         self._socket = socket.socket()
         self._socket.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(app, lifespan="off", log_level="warning", ws="websockets-sansio")
+        self.app = app
+        config = uvicorn.Config(app, lifespan=lifespan, log_level="warning", ws="websockets-sansio")
         self._server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None
 
     @property
     def url(self) -> str:
         return f"ws://127.0.0.1:{self._socket.getsockname()[1]}/voice/telephone/handler"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
 
     async def __aenter__(self) -> LocalServer:
         self._task = asyncio.create_task(self._server.serve(sockets=[self._socket]))
