@@ -54,6 +54,7 @@ class PlaceIssue(StrEnum):
     VAGUE = "vague"  # not a neighbourhood ("downtown", "the beach", "somewhere central")
     EXCLUDED = "excluded"  # the caller ruled it out ("anywhere but Centro"): no filter is set
     EXTRA = "extra"  # a second neighbourhood: one location filter is applied, the rest noted
+    UNSURE = "unsure"  # a near-miss of a neighbourhood ("Monlo"): `suggestion` says which
 
 
 class FlaggedPlace(BaseModel):

@@ -17,6 +17,8 @@ from property_agent.domain import (
     RankingPreferences,
     SearchFilters,
 )
+from property_agent.search.contact import blank_contact_details
+from property_agent.search.features import describe
 from property_agent.search.places import PlaceMatcher, PlaceMention
 from property_agent.search.quantities import SQFT_TO_M2, Quantity, QuantityExtractor
 from property_agent.search.text import Token, tokenize
@@ -38,23 +40,6 @@ _FEATURE_NOUNS = set(
     dining hall windows closet closets parking yard""".split()
 )
 
-# Words that carry no description of the home itself.
-_FILLER = frozenset(
-    """
-    i i'm im am me my we we're our us you your looking look searching search want wanted need needs
-    would like love prefer please could can do does have has had show find get give tell help
-    hi hello hey there yeah yes so um uh er erm ok okay well just maybe actually really also
-    something anything somewhere some any one ones what which that this those these it is are be
-    was a an the in on at of for to with and or but by near around about from as into
-    flat flats apartment apartments home homes property properties place places listing listings
-    piso pisos buy buying purchase rent renting live living move moving after interested
-    in madrid city euros euro budget price cost priced budget's
-    maximum minimum max min under over less more than least most up below above
-    hear else got other options we'd i'd i'll we'll let's that's it's what's there's here's
-    you're they're don't thanks thank hmm right now currently instead rather perhaps again
-    same also too how
-    """.split()
-)
 _PLACE_LEADS = {"in", "near", "around", "at", "by", "close", "to", "next", "the", "of", "nearby"}
 _PLACE_TAILS = {"area", "neighbourhood", "neighborhood", "district", "barrio", "zone", "quarter"}
 
@@ -71,7 +56,7 @@ class LocalQueryParser:
         return self.places.locations
 
     def parse(self, text: str) -> ParsedQuery:
-        tokens = tokenize(text)
+        tokens = tokenize(blank_contact_details(text))
         used: set[int] = set()
         mentions = self.places.find(tokens)
         location, flags = self._places(mentions, tokens, used)
@@ -79,7 +64,7 @@ class LocalQueryParser:
         words = [t.norm for t in tokens]
         filters = SearchFilters(
             location=location,
-            description_query=self._description(tokens, used),
+            description_query=describe(tokens, used),
             **values,
         )
         preferences = RankingPreferences(
@@ -106,7 +91,11 @@ class LocalQueryParser:
             _consume_place(m, tokens, used)
             if m.kind == "covered":
                 continue
-            if m.kind == "vague":
+            if m.kind == "unsure":
+                flags.append(
+                    FlaggedPlace(text=m.text, issue=PlaceIssue.UNSURE, suggestion=m.canonical)
+                )
+            elif m.kind == "vague":
                 flags.append(FlaggedPlace(text=m.text.lower(), issue=PlaceIssue.VAGUE))
             elif m.kind == "unknown":
                 flags.append(FlaggedPlace(text=m.canonical, issue=PlaceIssue.UNKNOWN))
@@ -153,18 +142,6 @@ class LocalQueryParser:
             else:
                 values["price_smaller_than"] = round(q.value)
         return values, smaller
-
-    # -- free text -----------------------------------------------------------------------------
-    @staticmethod
-    def _description(tokens: list[Token], used: set[int]) -> str | None:
-        kept = [t for i, t in enumerate(tokens) if i not in used and t.kind == "word"]
-        if not any(t.norm not in _FILLER for t in kept):
-            return None
-        while kept and kept[0].norm in _FILLER:
-            kept.pop(0)
-        while kept and kept[-1].norm in _FILLER:
-            kept.pop()
-        return " ".join(t.text.lower() for t in kept)
 
 
 def _consume_place(m: PlaceMention, tokens: list[Token], used: set[int]) -> None:

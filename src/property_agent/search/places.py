@@ -13,23 +13,35 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import jellyfish
 import yaml
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
 from property_agent.search.text import Token, normalize
 
-MentionKind = Literal["location", "unknown", "vague", "covered"]
+MentionKind = Literal["location", "unknown", "vague", "covered", "unsure"]
 
 # Words that make an ambiguous alias ("imperial", "sol") a place: "in Imperial", "the Sol area".
 _PLACE_PREPOSITIONS = {"in", "near", "around", "at", "by", "to", "of", "from", "towards", "nearby"}
 _PLACE_NOUNS = {"area", "neighbourhood", "neighborhood", "district", "barrio", "zone", "quarter"}
+_LEADS = {"in", "near", "around", "at", "by"}
 _NEGATIONS = {"not", "but", "except", "avoid", "avoiding", "outside", "excluding", "without", "no"}
 _COVERED = {"madrid": "Madrid", "spain": "Spain", "comunidad de madrid": "Madrid"}
 # Fuzzy matching only looks at words that are not everyday English ("latin" must not become
 # Latina): zipf frequency below this is rare enough to be a misheard name.
 _COMMON_WORD_ZIPF = 3.0
 _MAX_ALIAS_WORDS = 5
+# Near-misses the speech recogniser makes ("Reciro", "Monlo", "Chamber E"). Spelling distance
+# alone (rapidfuzz's ratio, the threshold setting) misses some; two more signals accept them:
+# the same sound (Metaphone code) with a ratio of at least _SAME_SOUND_RATIO, or a place word
+# ("in Reciro") with a Jaro-Winkler similarity of _CONTEXT_JW and a ratio of _CONTEXT_RATIO.
+# Weaker matches are not filters: they come back "unsure", with the neighbourhood to ask about.
+_SAME_SOUND_RATIO = 70.0
+_CONTEXT_JW = 0.90
+_CONTEXT_RATIO = 75.0
+_UNSURE_JW = 0.85
+_UNSURE_RATIO = 72.0
 
 
 @dataclass(frozen=True)
@@ -166,33 +178,66 @@ class PlaceMatcher:
     def _fuzzy(
         self, tokens: Sequence[Token], words: list[str], taken: list[bool]
     ) -> list[PlaceMention]:
-        candidates: list[tuple[float, int, int, PlaceEntry]] = []
+        candidates: list[tuple[float, int, int, PlaceEntry, bool]] = []
         for i in range(len(words)):
             for n in (1, 2, 3):
                 window = words[i : i + n]
                 if len(window) < n or not all(window) or any(taken[i : i + n]):
                     continue
-                if not any(zipf_frequency(w, "en") < _COMMON_WORD_ZIPF for w in window):
+                if not self._may_be_name(tokens[i : i + n], window):
                     continue
                 joined = "".join(window)
                 if len(joined) < 5:
                     continue
-                best = process.extractOne(
-                    joined, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
-                )
-                if best is None:
+                match = self._closest(joined, lead=bool(set(words[max(0, i - 2) : i]) & _LEADS))
+                if match is None:
                     continue
-                entry = self._joined[best[0]]
+                score, entry, sure = match
                 if entry.context_only and not self._has_context(tokens, words, i, i + n):
                     continue
-                candidates.append((best[1], n, i, entry))
+                candidates.append((score, n, i, entry, sure))
         found: list[PlaceMention] = []
-        for _score, n, i, entry in sorted(candidates, key=lambda c: (-c[0], -c[1])):
+        for _score, n, i, entry, sure in sorted(candidates, key=lambda c: (-c[0], -c[1])):
             if any(taken[i : i + n]):
                 continue
             taken[i : i + n] = [True] * n
+            if not sure:
+                entry = PlaceEntry(entry.canonical, "unsure")
             found.append(self._mention(tokens, words, i, i + n, entry, fuzzy=True))
         return found
+
+    @staticmethod
+    def _may_be_name(tokens: Sequence[Token], window: list[str]) -> bool:
+        """Only words that are not everyday English are compared with place names: "latin" must
+        not become Latina. A split name ("Chamber E", "Sala Manca") counts when its parts are
+        capitalised, as recognisers write names, and joined they make no English word."""
+        if any(zipf_frequency(w, "en") < _COMMON_WORD_ZIPF for w in window):
+            return True
+        return (
+            len(window) > 1
+            and all(t.text[:1].isupper() for t in tokens)
+            and zipf_frequency("".join(window), "en") < _COMMON_WORD_ZIPF
+        )
+
+    def _closest(self, heard: str, *, lead: bool) -> tuple[float, PlaceEntry, bool] | None:
+        """The nearest place name to a heard word: (score, entry, sure), or None."""
+        best = process.extractOne(
+            heard, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_UNSURE_RATIO
+        )
+        if best is None:
+            return None
+        key, ratio = best[0], float(best[1])
+        entry = self._joined[key]
+        jw = jellyfish.jaro_winkler_similarity(heard, key)
+        same_sound = jellyfish.metaphone(heard) == jellyfish.metaphone(key)
+        sure = (
+            ratio >= self.fuzzy_threshold
+            or (same_sound and ratio >= _SAME_SOUND_RATIO)
+            or (lead and jw >= _CONTEXT_JW and ratio >= _CONTEXT_RATIO)
+        )
+        if not sure and jw < _UNSURE_JW:
+            return None
+        return ratio, entry, sure
 
     def _unnamed(
         self, tokens: Sequence[Token], words: list[str], taken: list[bool]

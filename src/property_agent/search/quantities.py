@@ -24,9 +24,11 @@ from property_agent.search.vocabulary import (
     AREA_M2_ONE,
     AREA_M2_TWO,
     BATH_WORDS,
+    COUNT_NOUNS,
     CUES_AFTER,
     CUES_BEFORE,
     CURRENCY,
+    MISHEARD_COUNTS,
     NOT_COUNTS,
     NUMBER_WORDS,
     ORDINAL_SUFFIX,
@@ -167,12 +169,17 @@ class QuantityExtractor:
             n = len(phrase)
             if tuple(words[i : i + n]) == phrase:
                 return value, n
-        # "one and a half million", "2 and a half million"
-        if words[i + 1 : i + 4] == ["and", "a", "half"] and i + 4 < len(words):
+        # "one and a half million", "2 and a half million"; "between one and a half and two
+        # million" (the scale said once, at the other end of the range)
+        if words[i + 1 : i + 4] == ["and", "a", "half"]:
             base = float(words[i]) if words[i].isdigit() else _words_value([words[i]])
-            scale = SCALES.get(words[i + 4])
+            scale = SCALES.get(words[i + 4]) if i + 4 < len(words) else None
             if base is not None and scale and scale >= 1_000:
                 return (base + 0.5) * scale, 5
+            if base is not None and base < 10:
+                return base + 0.5, 4
+        if words[i] in MISHEARD_COUNTS and _before_count_noun(words, i + 1):
+            return MISHEARD_COUNTS[words[i]], 1
         return None
 
     @staticmethod
@@ -342,6 +349,14 @@ class QuantityExtractor:
             i -= 1
 
 
+def _before_count_noun(words: list[str], j: int) -> bool:
+    """ "for bedrooms" (four), "to bathrooms" (two): a count word the recogniser misheard, right
+    before the noun it counts."""
+    while j < len(words) and words[j] in ADJECTIVES:
+        j += 1
+    return j < len(words) and words[j] in COUNT_NOUNS
+
+
 def _after_between(words: list[str], q: Quantity) -> bool:
     return q.start > 0 and words[q.start - 1] == "between"
 
@@ -382,6 +397,8 @@ def _share_scale(a: Quantity, b: Quantity) -> None:
     bare, said = (a, b) if b.scaled else (b, a)
     if bare.value >= 1_000:
         return
-    scale = min((1_000, 1_000_000), key=lambda s: abs(math.log(bare.value * s / said.value)))
+    # "from three to four hundred and fifty thousand": the bare end shares "hundred thousand".
+    scales = (1_000, 100_000, 1_000_000) if bare.value < 10 else (1_000, 1_000_000)
+    scale = min(scales, key=lambda s: abs(math.log(bare.value * s / said.value)))
     bare.value *= scale
     bare.scaled = True

@@ -95,6 +95,8 @@ def build_hint(
     for flag in parsed.flagged_places:
         if flag.issue is PlaceIssue.UNKNOWN:
             parts.append(f"We have no listings in {flag.text}; we cover Madrid neighbourhoods.")
+        elif flag.issue is PlaceIssue.UNSURE:
+            parts.append(f"'{flag.text}' may be {flag.suggestion}; ask which they meant.")
         elif flag.issue is PlaceIssue.VAGUE:
             parts.append(f"'{flag.text}' is not a neighbourhood; ask which area of Madrid.")
         elif flag.issue is PlaceIssue.EXCLUDED:
