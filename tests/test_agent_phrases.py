@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from property_agent.agent.offline import facts
 from property_agent.agent.offline.phrases import (
     compose_query,
     describe_listing,
-    detail_answer,
     speak_criteria,
 )
 from property_agent.agent.sentences import SentenceSplitter
@@ -93,19 +93,55 @@ LISTING = {
 
 
 @pytest.mark.parametrize(
-    ("question", "answer"),
+    ("field", "answer"),
     [
         ("baths", "It has 1 bathroom."),
         ("rooms", "It has 2 bedrooms."),
-        ("sqft", "It's 70 square metres."),
+        ("size", "It's 70 square metres."),
         ("price", "It's priced at €450,000."),
-        ("feature:balcony", "Yes, it has a balcony."),
-        ("feature:lift", "The listing doesn't mention a lift, so I wouldn't count on it."),
-        ("feature:pool", "The listing doesn't mention a pool, so I wouldn't count on it."),
+        ("floor", "It's on the third floor."),
+        ("lift", "No, the building has no lift."),
+        ("balcony", "Yes. The listing says: It has a small balcony."),
+        ("pool", "The listing doesn't mention a pool, so I wouldn't count on it."),
+        ("orientation", "The listing calls it bright, but it doesn't say which way it faces."),
+        ("year", "The listing doesn't say when the building was put up."),
+        ("feature:kitchen", "The listing doesn't say anything about kitchen."),
     ],
 )
-def test_details_come_from_the_listing_only(question: str, answer: str) -> None:
-    assert detail_answer(LISTING, question) == answer
+def test_details_come_from_the_listing_only(field: str, answer: str) -> None:
+    assert facts.answer(LISTING, field) == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("how many bathrooms does it have?", "baths"),
+        ("what floor is it on", "floor"),
+        ("is there an elevator", "lift"),
+        ("where would I park the car?", "parking"),
+        ("which way does it face", "orientation"),
+        ("how old is the building", "year"),
+        ("is the metro close", "metro"),
+        ("how big is the terrace", "terrace"),
+        ("does it need any work", "condition"),
+        ("how much is it", "price"),
+    ],
+)
+def test_a_question_about_the_listing_names_its_field(question: str, field: str) -> None:
+    assert facts.detail_field(question) == field
+
+
+def test_facts_the_description_states_are_read_from_it() -> None:
+    listing = {**LISTING, "description": (
+        "On the fifth floor of a building from 1969 with a lift. A 12 m² terrace. "
+        "Very bright thanks to its south-east orientation. Metro: Quevedo (9 min walk)."
+    )}  # fmt: skip
+    assert facts.answer(listing, "floor") == "It's on the fifth floor."
+    assert facts.answer(listing, "lift") == "Yes, the building has a lift."
+    assert facts.answer(listing, "year") == "The building dates from 1969."
+    assert facts.answer(listing, "terrace") == "Yes, it has a 12 square metre terrace."
+    assert facts.answer(listing, "orientation") == "It faces south-east."
+    assert facts.answer(listing, "metro") == "The nearest metro is Quevedo, a 9-minute walk."
 
 
 def test_a_listing_is_described_with_its_own_numbers() -> None:

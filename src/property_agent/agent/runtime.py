@@ -8,6 +8,7 @@ get real answers.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from contextlib import AsyncExitStack
@@ -82,7 +83,7 @@ class AgentRuntime:
         self.system_prompt = render_system_prompt(self.avatar)
         self.tracing = tracing or Tracing(settings.opik)
         self.health = ModelHealth()
-        self.policy = OfflinePolicy(self.avatar, lambda: search.parser)
+        self.policy = OfflinePolicy(self.avatar, lambda: search.parser, lambda: search.encoder)
         self.model = model or chat_model(settings, self.policy)
         self.checkpointer = checkpointer
         self._owns_memory = checkpointer is None  # then it also prunes it
@@ -129,6 +130,12 @@ class AgentRuntime:
             "offline policy" if self.offline else self.settings.llm_provider,
             self.settings.memory.backend,
         )
+
+    async def warm_up(self) -> None:
+        """Train the offline policy's intent head once the search's encoder exists (~2 s, off
+        the event loop), so the first caller does not wait for it."""
+        if self.search.encoder is not None:
+            await asyncio.to_thread(self.policy.guess, "hello")
 
     def _build(self, model: BaseChatModel, tool: Any) -> Any:
         return create_agent(

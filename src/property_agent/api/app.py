@@ -63,9 +63,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        loading = (
-            asyncio.create_task(service.start(path), name="load-index") if owned_search else None
-        )
+        async def load() -> None:
+            await service.start(path)
+            await runtime.warm_up()  # the intent head needs the index's encoder
+
+        loading = asyncio.create_task(load(), name="load-index") if owned_search else None
         if owned_agent:
             await runtime.start()
         app.state.call_records = runtime.call_records

@@ -176,6 +176,28 @@ def build_index(
     return idx
 
 
+def description_model(idx: PropertyIndex) -> Any:
+    """The SentenceTransformer Superlinked embeds descriptions with: its own instance, so the
+    process holds one copy of the model (the offline policy reads meaning with it too).
+
+    Superlinked 37.5 exposes no public accessor; the engine manager is a process-wide singleton
+    and this asks it for the engine of the space's exact configuration (creating it if it is not
+    loaded yet). tests/search/test_encoder.py fails if a Superlinked upgrade changes this.
+    """
+    from superlinked.framework.common.space.embedding.model_based.singleton_embedding_engine_manager import (  # noqa: E501
+        SingletonEmbeddingEngineManager,
+    )
+
+    config = idx.description_space.transformation_config.embedding_config
+    engine = SingletonEmbeddingEngineManager()._get_engine(
+        config.model_handler,
+        config.model_name,
+        config.model_cache_dir,
+        config.embedding_engine_config,
+    )
+    return engine._model
+
+
 superlinked = sl  # the framework module, for the engines (re-exported on purpose)
 
 

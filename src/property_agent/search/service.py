@@ -32,6 +32,7 @@ from property_agent.search.relax import build_hint, find_relaxations
 from property_agent.search.weights import Weights, weights_for
 
 if TYPE_CHECKING:
+    from property_agent.search.encoder import SentenceEncoder
     from property_agent.search.engine import SearchEngine
     from property_agent.search.llm_parser import NaturalQueryParser
 
@@ -67,6 +68,7 @@ class PropertySearchService:
         self._engine: SearchEngine | None = None
         self._parser = LocalQueryParser([], settings.search.fuzzy_threshold)
         self._nlq: NaturalQueryParser | None = None
+        self._encoder: SentenceEncoder | None = None
         self._state = IndexState.LOADING
         self._message = "Loading the listings index."
         self._backend: Backend = "qdrant" if settings.qdrant.url else "in-memory"
@@ -88,6 +90,7 @@ class PropertySearchService:
             engine, note = await self._run(self._connect, fallback)
             self._engine = engine
             self._backend = engine.backend
+            self._encoder = await self._run(_encoder_for, engine)
             if load_data:
                 note += await self._load_initial(engine, path)
             await self._refresh_catalogue()
@@ -169,6 +172,11 @@ class PropertySearchService:
     def parser(self) -> LocalQueryParser:
         return self._parser
 
+    @property
+    def encoder(self) -> SentenceEncoder | None:
+        """Sentence embeddings from the description model (None until the index is built)."""
+        return self._encoder
+
     # -- search --------------------------------------------------------------------------------
     async def search(self, query: str, limit: int | None = None) -> SearchResult:
         """Understand `query` and return up to `limit` listings meeting every stated constraint."""
@@ -235,6 +243,13 @@ class PropertySearchService:
 
     async def _run_llm(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._llm_pool, fn, *args)
+
+
+def _encoder_for(engine: SearchEngine) -> SentenceEncoder:
+    from property_agent.search.encoder import SentenceEncoder
+    from property_agent.search.index import description_model
+
+    return SentenceEncoder(description_model(engine.index))
 
 
 def _log_report(report: ListingsReport) -> None:

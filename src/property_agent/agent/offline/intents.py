@@ -1,7 +1,10 @@
-"""What a caller's turn is asking for, from its words and the search parser's reading of them.
+"""What a caller's turn is asking for: by meaning (the intent head over exemplars.yaml), with a
+few high-precision rules that override it, reconciled with the search parser's reading.
 
-Ordered rules, most specific first: a caller who says "thanks, and something cheaper?" wants a
-cheaper home, not a goodbye.
+The head understands free phrasing ("that's a bit steep for us, got anything that costs
+less?"); the parser knows whether the words hold search criteria. A named neighbourhood alone
+makes no search ("where can I get tapas around Sol?"); bedrooms, a budget or a home word do.
+Without an encoder (the index still loading) the rules and the parser decide alone.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from property_agent.domain import ParsedQuery
+from property_agent.agent.offline.facts import detail_field
+from property_agent.agent.offline.meaning import Guess
+from property_agent.domain import ParsedQuery, PlaceIssue
 
 
 class Intent(StrEnum):
     EMPTY = "empty"
-    RESET = "reset"
+    RESET = "start_over"
     CHEAPER = "cheaper"
     BIGGER = "bigger"
     MORE_ROOMS = "more_rooms"
@@ -27,8 +32,11 @@ class Intent(StrEnum):
     NO = "no"
     NAME = "name"
     GREETING = "greeting"
+    THANKS = "thanks"
     GOODBYE = "goodbye"
-    PROPERTY_VAGUE = "property_vague"  # "I'm looking for a flat": ask for criteria
+    PERSON = "person"
+    VISIT = "visit"
+    PROPERTY_VAGUE = "vague"  # "I'm looking for a flat": ask for criteria
     OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -36,111 +44,179 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_RESET = _rx(r"\b(start (over|again)|new search|forget (that|it|all that)|from scratch)\b")
+# High-precision rules: when one matches, it decides.
+_RESET = _rx(
+    r"\b(start (over|again|afresh)|new search|forget (that|it|all that|everything)|from scratch"
+    r"|scrap (that|all that)|clear everything|reset)\b"
+)
+_PERSON = _rx(
+    r"\b((speak|talk|chat) (to|with) (a |an |one of your |your )?(real |actual )?(person|human"
+    r"|agent|someone|somebody|colleague|manager|people)|real person|human being|put me through"
+    r"|transfer me|operator)\b"
+)
+_VISIT = _rx(
+    r"\b(viewing|view (it|the (flat|house|place|apartment))|visit (it|the|that)|(go|come) (and|to)"
+    r" see (it|the|that)|see (it|the (flat|house|place|apartment|home)) (in person|on|this|next"
+    r"|tomorrow)|show me around|look round|call me back|ring me( back)?|callback|call-back"
+    r"|(call|phone|ring) me (later|tomorrow|this|next|in the))\b"
+)
 _CHEAPER = _rx(
     r"\b(cheaper|less expensive|lower (price|budget)|too (expensive|pricey|much)|more affordable"
-    r"|less money|bit less|lower the price)\b"
+    r"|less money|costs? less|lower the price|over (my|our) budget|out of (my|our) (price )?range)"
+    r"\b"
 )
-_BIGGER = _rx(r"\b(bigger|larger|more (space|room)\b(?!s)|roomier|too small)\b")
-_MORE_ROOMS = _rx(r"\b(more bedrooms|more rooms|another bedroom|extra bedroom|one more bedroom)\b")
-_NEXT = _rx(
-    r"\b(next( one)?|another (one|option|place|flat|home)|other (options?|ones?)|something else"
-    r"|anything else|any others?|what else|different one|show me (more|another))\b"
+_BIGGER = _rx(r"\b(bigger|larger|more (space|room)\b(?!s)|roomier|more spacious|too small)\b")
+_MORE_ROOMS = _rx(
+    r"\b(more (bed)?rooms|another (bed)?room|extra (bed)?room|one more bedroom"
+    r"|additional bedroom|(bed)?room more|not enough bedrooms)\b"
 )
-_MORE_INFO = _rx(
-    r"\b(tell me (more|about it)|more (details|info|information) |more about (it|that|this)"
-    r"|describe it|what('s| is) it like|sounds (good|interesting|great|nice)|more (details|info))\b"
+_YES = _rx(
+    r"^\W*(yes|yeah|yep|yup|yes please|sure|ok(ay)?|please( do)?|go on|go ahead|of course"
+    r"|definitely|absolutely|why not|sounds good|that would be great|correct|right|alright"
+    r"|uh huh|si|vale)\W*$"
 )
-_YES = _rx(r"^\W*(yes|yeah|yep|yup|sure|ok(ay)?|please( do)?|go on|go ahead|of course|definitely"
-           r"|absolutely|why not|sounds good|that would be great)\b")  # fmt: skip
-_NO = _rx(r"^\W*(no|nope|nah|not really|not that one|no thanks)\b")
-_GREETING = _rx(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|buenas)\b")
-_THANKS = _rx(r"\b(thanks|thank you|cheers|much appreciated)\b")
-_BYE = _rx(
-    r"\b(bye|goodbye|see you|that's (all|it)|that is all|nothing else|i'm done|i have to go"
-    r"|have a (good|nice) (day|one))\b"
-)
+_NO = _rx(r"^\W*(no|nope|nah|not really|no thanks|no thank you|not that one|no way)\W*$")
+_BYE = _rx(r"\b(bye|goodbye|bye-bye|see you later|have a (good|nice) (day|one|evening))\b")
+_QUESTION = _rx(r"\?\s*$|^\W*(and )?(how|what|where|which|when|does|do|is|has|are|can|could)\b")
 _PROPERTY_WORDS = _rx(
     r"\b(flat|flats|apartment|apartments|house|houses|home|homes|property|properties|place"
-    r"|penthouse|studio|chalet|duplex|loft|bedroom|bedrooms|buy|buying|move|moving|live|listing"
-    r"|neighbourhood|neighborhood|area)\b"
+    r"|penthouse|penthouses|studio|studios|chalet|duplex|loft|bedroom|bedrooms|bed|beds|buy"
+    r"|buying|listing|listings|piso)\b"
 )
-
-# Questions about the listing just described: what field they ask for.
-_DETAIL_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("baths", _rx(r"\b(how many )?(bath|baths|bathroom|bathrooms|toilets?)\b")),
-    ("rooms", _rx(r"\bhow many (bed|beds|bedroom|bedrooms|rooms)\b")),
-    ("sqft", _rx(r"\b(how big|how large|what size|square met(re|er)s|how much space|size)\b")),
-    ("price", _rx(r"\b(how much|what('s| is) the price|price|cost|costs|asking)\b")),
-    ("location", _rx(r"\b(where is it|where('s| is) (it|that)|which (area|neighbou?rhood))\b")),
-    ("feature", _rx(r"\b(does it have|has it got|is there|any) (an? )?(?P<feature>[a-z ]+)")),
+_REFINE = _rx(
+    r"\b(any|anything|one|ones|something|somewhere|others?|flats?|homes?|apartments?|houses?"
+    r"|places?) (with|that has|that have|which has|having)\b|\b(show me|find me|look for|search)\b"
 )
-_QUESTION = _rx(r"\?\s*$|^\W*(how|what|where|which|does|is|has|are|can)\b")
+_NAME_CUES = _rx(r"\b(my name|name's|call me|i'm|i am|this is|it's)\b")
+_LOW_CONFIDENCE = 0.30
 
 
 @dataclass(frozen=True)
 class Reading:
     intent: Intent
-    detail: str | None = None  # for DETAIL: "baths", "price", "feature:terrace", …
+    detail: str | None = None  # for DETAIL: "baths", "floor", "feature:kitchen", …
 
 
-def classify(text: str, parsed: ParsedQuery, *, has_listing: bool, asked: str | None) -> Reading:
+def classify(
+    text: str,
+    parsed: ParsedQuery,
+    guess: Guess | None,
+    *,
+    has_listing: bool,
+    asked: str | None,
+) -> Reading:
     words = text.strip()
     if not re.search(r"\w", words):
         return Reading(Intent.EMPTY)
-    constraints = parsed.filters.constraints()
+    criteria = _has_criteria(parsed)
+    rule = _rule(words, criteria)
+    if rule is not None:
+        return _with_detail(rule, words)
+    intent = Intent(guess.intent) if guess else _without_meaning(words, parsed, has_listing)
+    if guess is not None and guess.probability < _LOW_CONFIDENCE and not criteria:
+        intent = _without_meaning(words, parsed, has_listing)
+    return _with_detail(_reconcile(intent, words, parsed, criteria, has_listing, asked), words)
+
+
+def _rule(words: str, criteria: bool) -> Intent | None:
     if _RESET.search(words):
-        return Reading(Intent.RESET)
+        return Intent.RESET
+    if _PERSON.search(words):
+        return Intent.PERSON
+    if _VISIT.search(words):
+        return Intent.VISIT
     if _MORE_ROOMS.search(words):
-        return Reading(Intent.MORE_ROOMS)
+        return Intent.MORE_ROOMS
     if _CHEAPER.search(words):
-        return Reading(Intent.CHEAPER)
-    if _BIGGER.search(words) and "min_rooms" not in constraints:
-        return Reading(Intent.BIGGER)
-    if has_listing and _QUESTION.search(words) and not constraints:
-        for field_name, pattern in _DETAIL_FIELDS:
-            match = pattern.search(words)
-            if match:
-                feature = match.groupdict().get("feature")
-                detail = f"feature:{feature.strip()}" if feature else field_name
-                return Reading(Intent.DETAIL, detail)
-    if _NEXT.search(words) and not constraints:
-        return Reading(Intent.NEXT)
-    if _MORE_INFO.search(words) and not constraints:
-        return Reading(Intent.MORE_INFO)
-    if (
-        constraints
-        or parsed.flagged_places
-        or (
-            parsed.filters.description_query
-            and _PROPERTY_WORDS.search(words)
-            and _has_feature(parsed)
-        )
-    ):
-        return Reading(Intent.SEARCH)
+        return Intent.CHEAPER
+    if _BIGGER.search(words) and not criteria:
+        return Intent.BIGGER
+    if criteria:
+        return None
     if _YES.search(words):
-        return Reading(Intent.YES)
+        return Intent.YES
     if _NO.search(words):
-        return Reading(Intent.NO)
-    if (_THANKS.search(words) and not _PROPERTY_WORDS.search(words)) or _BYE.search(words):
-        return Reading(Intent.GOODBYE)
-    if _GREETING.search(words) and not _PROPERTY_WORDS.search(words):
-        return Reading(Intent.GREETING)
+        return Intent.NO
+    if _BYE.search(words):
+        return Intent.GOODBYE
+    return None
+
+
+def _reconcile(
+    intent: Intent,
+    words: str,
+    parsed: ParsedQuery,
+    criteria: bool,
+    has_listing: bool,
+    asked: str | None,
+) -> Intent:
+    """The head's intent, checked against what the parser found in the words."""
+    stated = parsed.filters.constraints()
+    if intent is Intent.NAME or (asked == "name" and intent is Intent.OUT_OF_SCOPE):
+        if not criteria and (_NAME_CUES.search(words) or len(words.split()) <= 3):
+            return Intent.NAME
+    if not criteria:
+        if intent is Intent.SEARCH:
+            return Intent.PROPERTY_VAGUE
+        return intent
+    # The words hold criteria (a place, bedrooms, a budget, a home feature).
+    if has_listing and _asks_about_listing(intent, words, stated):
+        return Intent.DETAIL
+    if intent is Intent.CHEAPER and not {"price_smaller_than", "price_bigger_than"} & set(stated):
+        return Intent.CHEAPER
+    if intent is Intent.BIGGER and "sqft_bigger_than" not in stated:
+        return Intent.BIGGER
+    if intent is Intent.MORE_ROOMS and "min_rooms" not in stated:
+        return Intent.MORE_ROOMS
+    if intent in (Intent.PERSON, Intent.VISIT, Intent.RESET):
+        return intent
+    if intent is Intent.OUT_OF_SCOPE:
+        only_a_place = set(stated) <= {"location"}
+        if only_a_place and not _PROPERTY_WORDS.search(words):
+            return Intent.OUT_OF_SCOPE  # "tapas around Sol", "is Retiro park good for running"
+    return Intent.SEARCH
+
+
+def _asks_about_listing(intent: Intent, words: str, stated: dict[str, object]) -> bool:
+    """ "Is there a lift?", "terrace?" about the listing on the table; not "anything with a
+    terrace?" (a new search) and not a question that changes the bedrooms or the budget."""
+    if not _QUESTION.search(words) or _REFINE.search(words):
+        return False
+    if intent is Intent.DETAIL:
+        return True
+    return not stated and intent is Intent.SEARCH and detail_field(words) is not None
+
+
+def _without_meaning(words: str, parsed: ParsedQuery, has_listing: bool) -> Intent:
+    """The rules-only reading, for when no encoder is available or the head is unsure."""
+    if _has_criteria(parsed):
+        return Intent.SEARCH
+    if has_listing and _QUESTION.search(words) and detail_field(words):
+        return Intent.DETAIL
     if _PROPERTY_WORDS.search(words):
-        return Reading(Intent.PROPERTY_VAGUE)
-    if asked == "name" or re.search(r"\b(my name|call me|i'm|i am|this is)\b", words, re.I):
-        return Reading(Intent.NAME)
-    return Reading(Intent.OUT_OF_SCOPE)
+        return Intent.PROPERTY_VAGUE
+    return Intent.OUT_OF_SCOPE
 
 
-_GENERIC = set(
-    "flat flats apartment apartments house houses home homes property properties place nice good "
-    "lovely something buy buying live living move moving a an the in to for i we my our looking "
-    "want need would like".split()
+def _with_detail(intent: Intent, words: str) -> Reading:
+    if intent is Intent.DETAIL:
+        return Reading(intent, detail_field(words) or _topic(words))
+    return Reading(intent)
+
+
+def _has_criteria(parsed: ParsedQuery) -> bool:
+    wanted = parsed.filters
+    places = any(f.issue is not PlaceIssue.EXTRA for f in parsed.flagged_places)
+    return bool(wanted.constraints() or wanted.description_query or places)
+
+
+_STOP = set(
+    "how what where which when does do is has are can could the a an it its there any about and "
+    "of in on to with for this that flat apartment house home place like tell me please".split()
 )
 
 
-def _has_feature(parsed: ParsedQuery) -> bool:
-    """A description with more than generic words ("a flat with a terrace", not "a nice flat")."""
-    words = re.findall(r"[a-z']+", (parsed.filters.description_query or "").lower())
-    return any(w not in _GENERIC for w in words)
+def _topic(words: str) -> str:
+    """ "what about the kitchen?" → "feature:kitchen": what to look for in the description."""
+    content = [w for w in re.findall(r"[a-z]+", words.lower()) if w not in _STOP]
+    return "feature:" + " ".join(content) if content else "feature:"

@@ -7,6 +7,7 @@ so the first sentence is ready before the reply ends.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -65,7 +66,9 @@ class OfflinePolicyModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return self._generate(messages, stop, None, **kwargs)
+        # The policy embeds the caller's words (~10 ms of CPU): off the event loop.
+        reply = await asyncio.to_thread(self.policy.reply, messages)
+        return ChatResult(generations=[ChatGeneration(message=_message(reply))])
 
     # -- streaming -------------------------------------------------------------------------------
     def _stream(
@@ -87,7 +90,8 @@ class OfflinePolicyModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        for chunk in _chunks(self.policy.reply(messages)):
+        reply = await asyncio.to_thread(self.policy.reply, messages)
+        for chunk in _chunks(reply):
             if run_manager:
                 await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk

@@ -150,32 +150,6 @@ def describe_listing(
     return text
 
 
-def detail_answer(listing: dict[str, Any], detail: str) -> str:
-    """Answer a question about the listing from its data, never beyond it."""
-    if detail == "baths":
-        return f"It has {_count(int(listing['baths']), 'bathroom')}."
-    if detail == "rooms":
-        rooms = int(listing["rooms"])
-        return (
-            "It's a studio, one open-plan room."
-            if rooms == 0
-            else f"It has {_count(rooms, 'bedroom')}."
-        )
-    if detail == "sqft":
-        return f"It's {listing['sqft']} square metres."
-    if detail == "price":
-        return f"It's priced at {euros(listing['price'])}."
-    if detail == "location":
-        return f"It's in {listing['location']}."
-    wanted = detail.removeprefix("feature:").strip().lower()
-    for name, words in FEATURES:
-        if any(w in wanted for w in (name, *words)):
-            if name in features_of(listing):
-                return f"Yes, it has {article(name)}."
-            return f"The listing doesn't mention {article(name)}, so I wouldn't count on it."
-    return f"It's {home_type(listing)} in {listing['location']} at {euros(listing['price'])}."
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 

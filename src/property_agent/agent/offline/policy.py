@@ -1,12 +1,14 @@
 """The offline dialogue policy: given the whole conversation, what the avatar says or searches next.
 
-Deterministic and local (the query parser understands the caller; the search tool supplies every
-fact), so it is both the zero-key default and the fallback when a remote LLM keeps failing.
+Deterministic and local (the intent head and the query parser understand the caller; the search
+tool supplies every fact), so it is both the zero-key default and the fallback when a remote LLM
+keeps failing.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,23 +18,30 @@ from typing import Any
 import yaml
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
-from property_agent.agent.offline.intents import Intent, classify
+from property_agent.agent.offline import facts
+from property_agent.agent.offline.followups import ADJUSTED_FIELD, adjust, carried, closest_first
+from property_agent.agent.offline.intents import Intent, Reading, classify
+from property_agent.agent.offline.meaning import Guess, reader_for
 from property_agent.agent.offline.phrases import (
     article,
     compose_query,
     describe_listing,
-    detail_answer,
+    home_type,
     speak_criteria,
     wanted_terms,
 )
-from property_agent.agent.offline.state import NOTE_KEY, CallState, caller_name, read_state
+from property_agent.agent.offline.state import NOTE_KEY, CallState, read_state
 from property_agent.avatars import Avatar
 from property_agent.domain import ParsedQuery
+from property_agent.search.encoder import SentenceEncoder
 from property_agent.search.parser import LocalQueryParser
 
+logger = logging.getLogger(__name__)
 SEARCH_LIMIT = 5
 MAX_LIMIT = 10  # "the next one" past the first five searches again for up to ten
 _ids = itertools.count(1)
+_EXAMPLES = ("Chamberí", "Retiro", "Barrio de Salamanca")
+_ADJUSTED_WORDS = {"cheaper": "cheaper", "bigger": "bigger", "more_rooms": "with more bedrooms"}
 
 
 @cache
@@ -48,19 +57,49 @@ class Reply:
     note: dict[str, Any] = field(default_factory=dict)
 
 
+Provider = Callable[[], Any]
+
+
 class OfflinePolicy:
-    """`parser` may be a callable returning the current parser: it changes when listings are
-    ingested (new neighbourhoods)."""
+    """`parser` and `encoder` may be callables returning the current ones: the parser changes
+    when listings are ingested (new neighbourhoods), the encoder appears once the index is built
+    (until then turns are read by rules and the parser alone)."""
 
     def __init__(
-        self, avatar: Avatar, parser: LocalQueryParser | Callable[[], LocalQueryParser]
+        self,
+        avatar: Avatar,
+        parser: LocalQueryParser | Callable[[], LocalQueryParser],
+        encoder: SentenceEncoder | Callable[[], SentenceEncoder | None] | None = None,
     ) -> None:
         self.avatar = avatar
         self._parser = parser
+        self._encoder = encoder
 
     @property
     def parser(self) -> LocalQueryParser:
         return self._parser if isinstance(self._parser, LocalQueryParser) else self._parser()
+
+    @property
+    def encoder(self) -> SentenceEncoder | None:
+        if self._encoder is None or isinstance(self._encoder, SentenceEncoder):
+            return self._encoder
+        return self._encoder()
+
+    def guess(self, text: str) -> Guess | None:
+        """The intent head's reading of `text` (None without an encoder)."""
+        encoder = self.encoder
+        return reader_for(encoder).read(text) if encoder is not None and text.strip() else None
+
+    def read(self, text: str, state: CallState) -> tuple[Reading, ParsedQuery]:
+        parsed = self.parser.parse(text)
+        reading = classify(
+            text,
+            parsed,
+            self.guess(text),
+            has_listing=state.current is not None,
+            asked=state.last_asked,
+        )
+        return reading, parsed
 
     # -- entry point ---------------------------------------------------------------------------
     def reply(self, messages: Sequence[BaseMessage]) -> Reply:
@@ -71,7 +110,12 @@ class OfflinePolicy:
         text = (
             last.content if isinstance(last, HumanMessage) and isinstance(last.content, str) else ""
         )
-        return self._after_caller(text, state)
+        reading, parsed = self.read(text, state)
+        reply = self._after_caller(reading, parsed, text, state)
+        reply.note["intent"] = reading.intent.value
+        if state.named_now and reading.intent not in (Intent.NAME, Intent.GREETING):
+            reply.text = f"Nice to meet you, {state.name}. {reply.text}"
+        return reply
 
     def _say(self, key: str, state: CallState, **values: Any) -> str:
         variants = replies()[key]
@@ -79,73 +123,141 @@ class OfflinePolicy:
         line = variants[state.human_turns % len(variants)]
         return line.format(name_tail=name_tail, name=state.name or "", **values)
 
-    # -- the caller spoke ----------------------------------------------------------------------
-    def _after_caller(self, text: str, state: CallState) -> Reply:
-        parsed = self.parser.parse(text)
-        reading = classify(
-            text, parsed, has_listing=state.current is not None, asked=state.last_asked
-        )
-        intent = reading.intent
-        criteria = dict(state.search.filters) if state.search else {}
-        current = state.current
-        new_name = caller_name(text)
+    def _ask(self, key: str, state: CallState, asked: str, **values: Any) -> Reply:
+        return Reply(self._say(key, state, **values), note={"asked": asked})
 
-        if intent is Intent.EMPTY:
-            return Reply(self._say("didnt_catch", state))
+    # -- the caller spoke ----------------------------------------------------------------------
+    def _after_caller(
+        self, reading: Reading, parsed: ParsedQuery, text: str, state: CallState
+    ) -> Reply:
+        intent = reading.intent
+        current = state.current
+        criteria = dict(state.search.filters) if state.search else {}
+        simple = {
+            Intent.EMPTY: ("didnt_catch", state.last_asked or "criteria"),
+            Intent.THANKS: ("welcome", "anything_else"),
+            Intent.PERSON: ("person", "anything_else"),
+            Intent.PROPERTY_VAGUE: ("ask_criteria", "criteria"),
+        }
+        if intent in simple:
+            key, asked = simple[intent]
+            return self._ask(key, state, asked)
         if intent is Intent.GOODBYE:
             return Reply(self.avatar.goodbye_line, note={"asked": "goodbye"})
-        if intent in (Intent.GREETING, Intent.NAME) and new_name:
-            return Reply(self._say("nice_to_meet", state), note={"asked": "criteria"})
-        if intent is Intent.GREETING:
-            if not state.spoke_before:
-                return Reply(self.avatar.intro, note={"asked": "name"})
-            if state.human_turns == 1 and state.last_asked == "name":  # hello back to our intro
-                return Reply(self._say("greet_back", state), note={"asked": "name"})
-            return Reply(self._say("greet_again", state), note={"asked": "criteria"})
+        if intent in (Intent.GREETING, Intent.NAME):
+            return self._greeting(intent, state)
         if intent is Intent.RESET:
-            return Reply(
-                self._say("ask_criteria", state), note={"asked": "criteria", "reset": True}
-            )
-        if intent is Intent.DETAIL and current:
-            answer = detail_answer(current, reading.detail or "")
-            return Reply(self._say("detail_answer", state, answer=answer), note={"asked": "detail"})
-        if intent in (Intent.MORE_INFO, Intent.YES) and current and state.last_asked != "relax":
-            details = describe_listing(current)
-            return Reply(self._say("more_info", state, details=details), note={"asked": "similar"})
-        if intent is Intent.YES and state.last_asked == "relax" and state.search:
-            return self._relaxed_search(state)
-        if intent is Intent.NO:
-            return Reply(self._say("declined", state), note={"asked": "criteria"})
-        if intent in (Intent.CHEAPER, Intent.BIGGER, Intent.MORE_ROOMS) and criteria:
-            reply = self._search(_adjust(intent, criteria, current, state), state)
-            reply.note["adjusted"] = intent.value
+            reply = self._ask("ask_criteria", state, "criteria")
+            reply.note["reset"] = True
             return reply
+        if intent is Intent.VISIT:
+            if current is None:
+                return self._ask("callback", state, "criteria")
+            where = f"{home_type(current)[2:]} in {current['location']}"
+            return self._ask("visit", state, "anything_else", where=where, id=current["id"])
+        if intent is Intent.DETAIL and current:
+            answer = facts.answer(current, reading.detail or "")
+            return self._ask("detail_answer", state, "detail", answer=answer)
+        if intent is Intent.MORE_INFO and current:
+            return self._ask("more_info", state, "similar", details=describe_listing(current))
+        if intent is Intent.YES:
+            return self._yes(state)
+        if intent is Intent.NO:
+            key = "which_place" if state.last_asked == "confirm_place" else "declined"
+            return self._ask(key, state, "criteria")
+        if intent in (Intent.CHEAPER, Intent.BIGGER, Intent.MORE_ROOMS):
+            return self._adjusted(intent, parsed, criteria, state)
         if intent is Intent.NEXT and state.search:
             return self._next(state)
         if intent is Intent.SEARCH:
-            return self._new_request(parsed, criteria, state)
+            return self._new_request(text, parsed, criteria, state)
         if intent in (Intent.DETAIL, Intent.MORE_INFO, Intent.NEXT):
-            return Reply(self._say("nothing_presented", state), note={"asked": "criteria"})
-        if intent is Intent.PROPERTY_VAGUE:
-            return Reply(self._say("ask_criteria", state), note={"asked": "criteria"})
-        return Reply(self._say("out_of_scope", state), note={"asked": "criteria"})
+            return self._ask("nothing_presented", state, "criteria")
+        if parsed.filters.location:  # "tapas around Sol": no search, but offer homes there
+            place = parsed.filters.location
+            reply = self._ask("out_of_scope_place", state, "offer_place", place=place)
+            reply.note["pending"] = {"location": parsed.filters.location}
+            return reply
+        return self._ask("out_of_scope", state, "criteria")
+
+    def _greeting(self, intent: Intent, state: CallState) -> Reply:
+        if state.named_now or (intent is Intent.NAME and state.name):
+            return self._ask("nice_to_meet", state, "criteria")
+        if intent is Intent.NAME:
+            return self._ask("ask_name_again", state, "name")
+        if not state.spoke_before:
+            return Reply(self.avatar.intro, note={"asked": "name"})
+        if state.human_turns == 1 and state.last_asked == "name":  # hello back to our intro
+            return self._ask("greet_back", state, "name")
+        return self._ask("greet_again", state, "criteria")
+
+    def _yes(self, state: CallState) -> Reply:
+        asked = state.last_asked
+        if asked == "relax" and state.search:
+            return self._relaxed_search(state)
+        if asked in ("confirm_place", "offer_place") and state.pending:
+            return self._search(state.pending, state)
+        if asked == "more_info" and state.current:
+            details = describe_listing(state.current)
+            return self._ask("more_info", state, "similar", details=details)
+        if asked == "similar" and state.search:
+            return self._next(state)
+        if asked == "detail" and state.current:
+            return self._ask("ask_detail", state, "detail")
+        if asked == "name":
+            return self._ask("greet_back", state, "name")
+        return self._ask("ask_criteria", state, "criteria")
+
+    def _adjusted(
+        self, intent: Intent, parsed: ParsedQuery, criteria: dict[str, Any], state: CallState
+    ) -> Reply:
+        """ "Something cheaper / bigger / with more bedrooms", from what was said so far."""
+        stated = parsed.filters.model_dump(exclude_none=True)
+        if not criteria and not stated:
+            return self._ask("nothing_presented", state, "criteria")
+        merged = {**criteria, **stated}
+        search = state.search
+        if search is not None and not search.listings and not search.error and not stated:
+            return self._nothing_to_adjust(intent, state)
+        reference = state.current or (search.listings[0] if search and search.listings else None)
+        reply = self._search(adjust(intent.value, merged, reference), state)
+        reply.note["adjusted"] = intent.value
+        return reply
+
+    def _nothing_to_adjust(self, intent: Intent, state: CallState) -> Reply:
+        """ "Cheaper" after a search that found nothing: say so, and offer another way out."""
+        assert state.search is not None
+        criteria = speak_criteria(state.search.filters)
+        moved = ADJUSTED_FIELD[intent.value]
+        others = [r for r in state.search.relaxations if r["field"] != moved]
+        if not others:
+            return self._ask("nothing_at_all", state, "criteria", criteria=criteria)
+        text = self._say(
+            "nothing_to_adjust",
+            state,
+            criteria=criteria,
+            relax=others[0]["sentence"],
+            adjusted=_ADJUSTED_WORDS[intent.value],
+        )
+        return Reply(text, note={"asked": "relax", "relax_field": others[0]["field"]})
 
     def _new_request(
-        self, parsed: ParsedQuery, criteria: dict[str, Any], state: CallState
+        self, text: str, parsed: ParsedQuery, criteria: dict[str, Any], state: CallState
     ) -> Reply:
-        flags = {f.issue.value: f.text for f in parsed.flagged_places}
+        flags = {f.issue.value: f for f in parsed.flagged_places}
         stated = parsed.filters.model_dump(exclude_none=True)
         examples = self._examples()
+        merged = carried(text, stated, criteria)
+        if "location" not in stated and "unsure" in flags:
+            suggestion = flags["unsure"].suggestion or ""
+            reply = self._ask("confirm_place", state, "confirm_place", place=suggestion)
+            reply.note["pending"] = {**merged, "location": suggestion}
+            return reply
         if "location" not in stated and "unknown" in flags:
-            return Reply(
-                self._say("unknown_place", state, place=flags["unknown"], examples=examples),
-                note={"asked": "criteria"},
-            )
+            place = flags["unknown"].text
+            return self._ask("unknown_place", state, "criteria", place=place, examples=examples)
         if "location" not in stated and "vague" in flags:
-            return Reply(
-                self._say("vague_place", state, examples=examples), note={"asked": "place"}
-            )
-        merged = {**criteria, **stated}
+            return self._ask("vague_place", state, "place", examples=examples)
         return self._search(merged, state)
 
     # -- searching -----------------------------------------------------------------------------
@@ -159,48 +271,45 @@ class OfflinePolicy:
     def _relaxed_search(self, state: CallState) -> Reply:
         assert state.search is not None
         criteria = dict(state.search.filters)
-        field = state.relax_field or (state.search.relaxations or [{"field": None}])[0]["field"]
-        criteria.pop(field, None)
+        dropped = state.relax_field or (state.search.relaxations or [{"field": None}])[0]["field"]
+        criteria.pop(dropped, None)
         return self._search(criteria, state)
 
     def _next(self, state: CallState) -> Reply:
         assert state.search is not None
-        fresh = _closest_first(state.search.listings, state.search.filters, state.described_ids)
+        fresh = closest_first(state.search.listings, state.search.filters, state.described_ids)
         if fresh:
             return self._present(fresh[0], state, key="found_next")
         if len(state.search.listings) >= state.search.limit and state.search.limit < MAX_LIMIT:
             return self._search(state.search.filters, state, limit=MAX_LIMIT)
         criteria = speak_criteria(state.search.filters)
-        return Reply(self._say("no_more", state, criteria=criteria), note={"asked": "criteria"})
+        return self._ask("no_more", state, "criteria", criteria=criteria)
 
     # -- the search answered -------------------------------------------------------------------
     def _after_search(self, state: CallState) -> Reply:
         search = state.search
         assert search is not None
         if search.error:
-            return Reply(self._say("search_trouble", state), note={"asked": "retry"})
+            return self._ask("search_trouble", state, "retry")
         criteria = speak_criteria(search.filters)
-        fresh = _closest_first(search.listings, search.filters, state.described_ids)
+        fresh = closest_first(search.listings, search.filters, state.described_ids)
         if fresh:
             return self._present(fresh[0], state, key="found_one")
         if search.listings:  # everything here was already described
-            return Reply(self._say("no_more", state, criteria=criteria), note={"asked": "criteria"})
+            return self._ask("no_more", state, "criteria", criteria=criteria)
         relaxations = search.relaxations
         if state.adjusted and state.current:
             # "Something cheaper" found nothing: the one just described was the best on that
             # count, so offer the other ways out, not the same listing again.
-            moved = _ADJUSTED_FIELD.get(state.adjusted)
+            moved = ADJUSTED_FIELD.get(state.adjusted)
             relaxations = [r for r in relaxations if r["field"] != moved]
             if not relaxations:
-                text = self._say("no_more", state, criteria=criteria)
-                return Reply(text, note={"asked": "criteria"})
+                return self._ask("no_more", state, "criteria", criteria=criteria)
         if relaxations:
             relax = relaxations[0]["sentence"]
             text = self._say("nothing_found", state, criteria=criteria, relax=relax)
             return Reply(text, note={"asked": "relax", "relax_field": relaxations[0]["field"]})
-        return Reply(
-            self._say("nothing_at_all", state, criteria=criteria), note={"asked": "criteria"}
-        )
+        return self._ask("nothing_at_all", state, "criteria", criteria=criteria)
 
     def _examples(self) -> str:
         """A few neighbourhoods we do have, to offer when a place is vague or unknown."""
@@ -221,53 +330,6 @@ class OfflinePolicy:
             key = "found_partial"
         text = self._say(key, state, **values)
         return Reply(text, note={"described": listing, "asked": "more_info"})
-
-
-_EXAMPLES = ("Chamberí", "Retiro", "Barrio de Salamanca")
-_ADJUSTED_FIELD = {
-    "cheaper": "price_smaller_than",
-    "bigger": "sqft_bigger_than",
-    "more_rooms": "min_rooms",
-}
-
-
-def _closest_first(
-    listings: list[dict[str, Any]], filters: dict[str, Any], described: set[int]
-) -> list[dict[str, Any]]:
-    """Listings not yet described: those with every feature asked for ("with a terrace") first,
-    then nearest to the bedrooms asked for ("three bedrooms" means three, not six), otherwise in
-    search order (the search ranks by similarity; it does not filter on features)."""
-    fresh = [p for p in listings if int(p["id"]) not in described]
-    terms = wanted_terms(str(filters.get("description_query") or ""))
-    rooms = int(filters.get("min_rooms") or 0)
-
-    def fit(p: dict[str, Any]) -> tuple[int, int]:
-        missing = sum(term not in p["description"].lower() for term in terms)
-        return missing, int(p["rooms"]) - rooms if rooms else 0
-
-    return sorted(fresh, key=fit)
-
-
-def _adjust(
-    intent: Intent, criteria: dict[str, Any], current: dict[str, Any] | None, state: CallState
-) -> dict[str, Any]:
-    """Carry the earlier criteria forward, moved one step past the listing just described."""
-    reference = current or (
-        state.search.listings[0] if state.search and state.search.listings else None
-    )
-    updated = dict(criteria)
-    if intent is Intent.CHEAPER:
-        cap = reference["price"] if reference else criteria.get("price_smaller_than")
-        if cap:
-            updated["price_smaller_than"] = int(cap) - 1
-            if (updated.get("price_bigger_than") or 0) >= updated["price_smaller_than"]:
-                updated.pop("price_bigger_than", None)
-    elif intent is Intent.BIGGER and reference:
-        updated["sqft_bigger_than"] = int(reference["sqft"]) + 1
-    elif intent is Intent.MORE_ROOMS:
-        base = int(reference["rooms"]) if reference else int(criteria.get("min_rooms") or 0)
-        updated["min_rooms"] = base + 1
-    return updated
 
 
 def note_for(reply: Reply) -> dict[str, Any]:

@@ -19,15 +19,20 @@ from property_agent.agent.tools import TOOL_NAME
 
 NOTE_KEY = "offline_policy"  # where the policy keeps its notes on AIMessage.additional_kwargs
 _NAME_PATTERNS = (
-    re.compile(r"\bmy name(?: is|'s)\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
+    re.compile(r"\b(?:my )?name(?: is|'s)\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
     re.compile(r"\bcall me\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
     re.compile(r"\b(?:I'm|I am|this is|it's)\s+([A-Z][a-z'-]+)\b(?:\s*(?:[,.!?]|$|and\b))"),
 )
 _NOT_NAMES = set(
     """looking interested after searching trying calling wondering just here fine good ok okay
     not sure ready new back moving buying selling thinking happy glad calling retired married
-    single a an the in from with Madrid Spain""".lower().split()
+    single a an the in from with Madrid Spain on at back later tomorrow now today tonight soon
+    yes no yeah yep nope hello hi hey hiya sure okay thanks thank cheers please sorry what who
+    how why where when maybe well um uh er hmm right alright great lovely fine perfect bye
+    goodbye morning afternoon evening buenas hola there it that this""".lower().split()
 )
+# After "May I have your name?" a caller often just says it: "Maria", "Tom Jones".
+_BARE_NAME = re.compile(r"^\W*([A-Za-z][a-z'-]+)(?:\s+[A-Za-z][a-z'-]+)?\W*$")
 
 
 @dataclass
@@ -48,6 +53,8 @@ class CallState:
     described: list[dict[str, Any]] = field(default_factory=list)  # listings said, in order
     human_turns: int = 0
     spoke_before: bool = False
+    named_now: bool = False  # the caller gave their name in the last turn, for the first time
+    pending: dict[str, Any] | None = None  # criteria our last question offered to search
     last_asked: str | None = None  # what our last reply asked: "more_info", "relax", "criteria"
     adjusted: str | None = None  # the last search was a follow-up: "cheaper", "bigger", …
     relax_field: str | None = None  # the constraint our last reply offered to drop
@@ -62,8 +69,10 @@ class CallState:
         return {int(p["id"]) for p in self.described}
 
 
-def caller_name(text: str) -> str | None:
-    for pattern in _NAME_PATTERNS:
+def caller_name(text: str, *, asked: bool = False) -> str | None:
+    """The name the caller gave ("my name is Ana", "I'm Rob"; after being asked, "Maria")."""
+    patterns = (*_NAME_PATTERNS, _BARE_NAME) if asked else _NAME_PATTERNS
+    for pattern in patterns:
         match = pattern.search(text)
         if match and match.group(1).lower() not in _NOT_NAMES:
             return match.group(1)[:1].upper() + match.group(1)[1:]
@@ -77,7 +86,9 @@ def read_state(messages: Sequence[BaseMessage]) -> CallState:
     for message in messages:
         if isinstance(message, HumanMessage):
             state.human_turns += 1
-            state.name = caller_name(_text(message)) or state.name
+            heard = caller_name(_text(message), asked=state.last_asked == "name")
+            state.named_now = bool(heard) and state.name is None
+            state.name = heard or state.name
         elif isinstance(message, ToolMessage):
             state.search = _search(message, calls.get(str(message.tool_call_id), {}))
             unanswered = True
@@ -97,6 +108,7 @@ def read_state(messages: Sequence[BaseMessage]) -> CallState:
                     state.described.append(note["described"])
                 state.last_asked = note.get("asked")
                 state.relax_field = note.get("relax_field")
+                state.pending = note.get("pending")
             elif unanswered and state.search and state.search.listings:
                 # A remote model answered without notes: it will have described the best match.
                 state.described.append(state.search.listings[0])
