@@ -14,7 +14,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run test lint format bench ingest data lock clean
+.PHONY: help install system-deps run test lint format bench eval ingest data lock clean
 # Debian packages the tests use: a second voice to play the caller (espeak-ng) and a real browser.
 TEST_DEBS := espeak-ng chromium chromium-driver
 TEST_TOOLS := espeak-ng chromium chromedriver
@@ -63,6 +63,9 @@ bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice, p
 	$(BIN)/python scripts/bench_voice.py
 	$(BIN)/python scripts/bench_calls.py
 	$(BIN)/python scripts/bench_search.py
+
+eval: $(STAMP) ## Score the offline agent on evals/dev.yaml and evals/heldout.yaml (~2 min)
+	$(BIN)/python scripts/eval_conversations.py
 
 ingest: $(STAMP) ## Validate and upsert a listings CSV: make ingest CSV=path/to.csv
 	$(BIN)/property-agent ingest $(CSV)

@@ -57,6 +57,8 @@ class MeaningReader:
         self._head = LogisticRegression(C=REGULARISATION_C, max_iter=2000)
         self._head.fit(encoder.encode(sentences), labels)
         self.intents: list[str] = [str(c) for c in self._head.classes_]
+        self._weights = np.asarray(self._head.coef_, dtype=np.float64)
+        self._bias = np.asarray(self._head.intercept_, dtype=np.float64)
         logger.info(
             "Intent head trained on %d examples of %d intents in %.2f s",
             len(sentences),
@@ -65,7 +67,10 @@ class MeaningReader:
         )
 
     def probabilities(self, vector: NDArray[np.float32]) -> NDArray[np.float64]:
-        return np.asarray(self._head.predict_proba(vector.reshape(1, -1))[0], dtype=np.float64)
+        """The head's softmax in numpy (sklearn's predict_proba costs ~1 ms of checks a call)."""
+        logits = self._weights @ vector.astype(np.float64) + self._bias
+        exp = np.exp(logits - logits.max())
+        return np.asarray(exp / exp.sum(), dtype=np.float64)
 
     def read(self, text: str) -> Guess:
         probs = self.probabilities(self.encoder.encode_one(text))
