@@ -74,13 +74,14 @@ min: at least | minimum | min | over | more than | above | from | starting at | 
 min: upwards of | north of | no less than | not less than | bigger than | larger than
 min: greater than | exceeding | in excess of | minimum budget
 approx: around | about | roughly | approximately | something like | circa | ~ | in the region of
-approx: give or take | round about | more or less
+approx: give or take | round about | more or less | ballpark | ball park | in the ballpark of
+approx: somewhere around | close to | near | roughly around | about roughly
 """)
 CUES_AFTER = cues("""
 max: or less | or under | or below | or lower | max | maximum | tops | top | at most | or cheaper
 min: or more | or above | or over | plus | + | minimum | min | at least | and up | and above
 min: or bigger | or larger
-approx: give or take | or so | ish | more or less
+approx: give or take | or so | ish | more or less | or thereabouts | ballpark
 """)
 # Fractions of a million and other idioms text2num does not know, as (words, value).
 SPECIAL_PHRASES: list[tuple[tuple[str, ...], float]] = sorted(

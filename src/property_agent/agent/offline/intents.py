@@ -50,9 +50,13 @@ _RESET = _rx(
     r"|scrap (that|all that)|clear everything|reset)\b"
 )
 _PERSON = _rx(
-    r"\b((speak|talk|chat) (to|with) (a |an |one of your |your )?(real |actual )?(person|human"
-    r"|agent|someone|somebody|colleague|manager|people)|real person|human being|put me through"
-    r"|transfer me|operator)\b"
+    r"\b(speak|talk|chat)s? (to|with) (a |an |the |your |one of your |some )?(real |actual |live )?"
+    r"(person|human|agent|someone|somebody|colleague|manager|people|staff|operator)"
+    r"|\breal person\b|\bhuman being\b|\bput me through\b|\btransfer me\b|\boperator\b"
+)
+# "lovely to talk to someone!" is no request for a person: it must be asked for.
+_ASKING = _rx(
+    r"\b(can|could|may|let|get|want|need|like|rather|prefer|please|is there|i'd|we'd)\b"
 )
 _VISIT = _rx(
     r"\b(viewing|view (it|the (flat|house|place|apartment))|visit (it|the|that)|(go|come) (and|to)"
@@ -77,7 +81,10 @@ _YES = _rx(
 )
 _NO = _rx(r"^\W*(no|nope|nah|not really|no thanks|no thank you|not that one|no way)\W*$")
 _BYE = _rx(r"\b(bye|goodbye|bye-bye|see you later|have a (good|nice) (day|one|evening))\b")
-_QUESTION = _rx(r"\?\s*$|^\W*(and )?(how|what|where|which|when|does|do|is|has|are|can|could)\b")
+_QUESTION = _rx(
+    r"\?|(^|[.!,;]\s*)((uh|um|er|so|and|oh|ok|okay|right|well|hmm|like)\W+)*"
+    r"(how|what|where|which|when|does|do|is|has|have|are|can|could|any)\b"
+)
 _PROPERTY_WORDS = _rx(
     r"\b(flat|flats|apartment|apartments|house|houses|home|homes|property|properties|place"
     r"|penthouse|penthouses|studio|studios|chalet|duplex|loft|bedroom|bedrooms|bed|beds|buy"
@@ -121,7 +128,7 @@ def classify(
 def _rule(words: str, criteria: bool) -> Intent | None:
     if _RESET.search(words):
         return Intent.RESET
-    if _PERSON.search(words):
+    if _asks_for_person(words):
         return Intent.PERSON
     if _VISIT.search(words):
         return Intent.VISIT
@@ -140,6 +147,15 @@ def _rule(words: str, criteria: bool) -> Intent | None:
     if _BYE.search(words):
         return Intent.GOODBYE
     return None
+
+
+def _asks_for_person(words: str) -> bool:
+    found = _PERSON.search(words)
+    if found is None:
+        return False
+    if not found.group().lower().startswith(("speak", "talk", "chat")):
+        return True  # "real person", "put me through", "operator"
+    return bool(_ASKING.search(words[max(0, found.start() - 30) : found.start()]))
 
 
 def _reconcile(
