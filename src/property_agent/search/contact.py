@@ -1,6 +1,7 @@
-"""Numbers and words in a request that are never search criteria: phone numbers, e-mail addresses
-and postcodes. They are blanked out (same length, so character spans stay valid) before the
-parser reads prices, sizes and rooms: "+34 612 345 678" is not a budget of €34,612,345,678.
+"""Numbers and words in a request that are never search criteria: phone numbers, e-mail addresses,
+postcodes and sayings ("thanks a million"). They are blanked out (same length, so character
+spans stay valid) before the parser reads prices, sizes and rooms: "+34 612 345 678" is not a
+budget of €34,612,345,678.
 """
 
 from __future__ import annotations
@@ -22,11 +23,18 @@ _POSTCODE = re.compile(
     r"|(?<![\d€$£.,])\b28\d{3}\b(?!\s*(?:k|thousand|euros?|€|grand)\b)",
     re.IGNORECASE,
 )
-_PATTERNS = (_EMAIL, _SPOKEN_EMAIL, _PHONE, _POSTCODE)
+# Sayings with numbers in them: "thanks a million" is no budget.
+_IDIOMS = re.compile(
+    r"\b(thanks a (million|bunch|lot)|a million thanks|one in a million|a million times"
+    r"|(a )?hundred (per ?cent|%)|twenty[- ]four seven|24/7|(in|at) a minute|one moment"
+    r"|one sec(ond)?|first things first)\b",
+    re.IGNORECASE,
+)
+_PATTERNS = (_EMAIL, _SPOKEN_EMAIL, _PHONE, _POSTCODE, _IDIOMS)
 
 
 def blank_contact_details(text: str) -> str:
-    """`text` with phone numbers, e-mail addresses and postcodes replaced by spaces."""
+    """`text` with phone numbers, e-mail addresses, postcodes and sayings replaced by spaces."""
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: " " * len(m.group()), text)
     return text

@@ -84,12 +84,43 @@ def describe(tokens: Sequence[Token], used: set[int]) -> str | None:
             keep[i] = feature[i] = True
         elif norms[i] in vocab.linking:
             keep[i] = True
+    for i in _unwanted(norms, vocab):
+        keep[i] = feature[i] = False
     kept = [i for i in range(len(words)) if keep[i]]
+    # "is there, um, a terrace? like, a, a terrace": each feature once, no stutters.
+    seen: set[str] = set()
+    deduped: list[int] = []
+    for i in kept:
+        if (feature[i] and norms[i] in seen) or (deduped and norms[deduped[-1]] == norms[i]):
+            continue
+        if feature[i]:
+            seen.add(norms[i])
+        deduped.append(i)
+    kept = deduped
     while kept and not feature[kept[0]]:
         kept.pop(0)
     while kept and not feature[kept[-1]]:
         kept.pop()
     return " ".join(words[i].text.lower() for i in kept) or None
+
+
+_DROP_CUES = ("forget", "skip", "drop", "scrap", "mind")  # "forget the pool", "never mind the lift"
+
+
+def _unwanted(norms: list[str], vocab: FeatureVocabulary) -> list[int]:
+    """Features the caller takes back ("forget the pool", "never mind the garden"): they are no
+    wish, whatever else the sentence asks for."""
+    out: list[int] = []
+    for i, norm in enumerate(norms):
+        if norm not in _DROP_CUES:
+            continue
+        j = i + 1
+        while j < len(norms) and norms[j] in {"the", "a", "an", "about", "that"}:
+            j += 1
+        while j < len(norms) and norms[j] in vocab.words:
+            out.append(j)
+            j += 1
+    return out
 
 
 def _phrase_at(norms: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
@@ -103,3 +134,11 @@ def _phrase_at(norms: list[str], i: int, phrases: tuple[tuple[str, ...], ...]) -
             if len(parts) >= len(phrase):
                 break
     return 0
+
+
+def taken_back(text: str) -> set[str]:
+    """The features a sentence takes back: "forget the pool" → {"pool"}."""
+    from property_agent.search.text import tokenize
+
+    norms = [t.norm for t in tokenize(text) if t.kind == "word"]
+    return {norms[i] for i in _unwanted(norms, vocabulary())}

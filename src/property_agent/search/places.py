@@ -26,12 +26,14 @@ MentionKind = Literal["location", "unknown", "vague", "covered", "unsure"]
 _PLACE_PREPOSITIONS = {"in", "near", "around", "at", "by", "to", "of", "from", "towards", "nearby"}
 _PLACE_NOUNS = {"area", "neighbourhood", "neighborhood", "district", "barrio", "zone", "quarter"}
 _LEADS = {"in", "near", "around", "at", "by"}
+_SPLIT_NAME_LEADS = {"in", "near", "around"}  # "in more a tall ass"; not "at least"
 _NEGATIONS = {"not", "but", "except", "avoid", "avoiding", "outside", "excluding", "without", "no"}
 _COVERED = {"madrid": "Madrid", "spain": "Spain", "comunidad de madrid": "Madrid"}
 # Fuzzy matching only looks at words that are not everyday English ("latin" must not become
 # Latina): zipf frequency below this is rare enough to be a misheard name.
 _COMMON_WORD_ZIPF = 3.0
 _MAX_ALIAS_WORDS = 5
+_RARE_ZIPF = 2.2  # rarer than this, a word has no everyday English sense
 # Near-misses the speech recogniser makes ("Reciro", "Monlo", "Chamber E"). Spelling distance
 # alone (rapidfuzz's ratio, the threshold setting) misses some; two more signals accept them:
 # the same sound (Metaphone code) with a ratio of at least _SAME_SOUND_RATIO, or a place word
@@ -180,16 +182,18 @@ class PlaceMatcher:
     ) -> list[PlaceMention]:
         candidates: list[tuple[float, int, int, PlaceEntry, bool]] = []
         for i in range(len(words)):
-            for n in (1, 2, 3):
+            for n in (1, 2, 3, 4):
                 window = words[i : i + n]
                 if len(window) < n or not all(window) or any(taken[i : i + n]):
                     continue
-                if not self._may_be_name(tokens[i : i + n], window):
+                lead = bool(set(words[max(0, i - 2) : i]) & _LEADS)
+                right_after = i > 0 and words[i - 1] in _SPLIT_NAME_LEADS
+                if not self._may_be_name(tokens[i : i + n], window, lead=right_after):
                     continue
                 joined = "".join(window)
                 if len(joined) < 5:
                     continue
-                match = self._closest(joined, lead=bool(set(words[max(0, i - 2) : i]) & _LEADS))
+                match = self._closest(joined, lead=lead)
                 if match is None:
                     continue
                 score, entry, sure = match
@@ -207,15 +211,16 @@ class PlaceMatcher:
         return found
 
     @staticmethod
-    def _may_be_name(tokens: Sequence[Token], window: list[str]) -> bool:
+    def _may_be_name(tokens: Sequence[Token], window: list[str], *, lead: bool) -> bool:
         """Only words that are not everyday English are compared with place names: "latin" must
-        not become Latina. A split name ("Chamber E", "Sala Manca") counts when its parts are
-        capitalised, as recognisers write names, and joined they make no English word."""
-        if any(zipf_frequency(w, "en") < _COMMON_WORD_ZIPF for w in window):
+        not become Latina. A name the recogniser split into English words ("Chamber E", "more
+        a tall ass") counts when joined it makes no English word and it is written as a name
+        (capitalised) or said as a place ("in …")."""
+        if len(window) < 4 and any(zipf_frequency(w, "en") < _COMMON_WORD_ZIPF for w in window):
             return True
         return (
             len(window) > 1
-            and all(t.text[:1].isupper() for t in tokens)
+            and (lead or all(t.text[:1].isupper() for t in tokens))
             and zipf_frequency("".join(window), "en") < _COMMON_WORD_ZIPF
         )
 
@@ -277,6 +282,10 @@ class PlaceMatcher:
         after = words[j] if j < len(words) else ""
         if before & _PLACE_PREPOSITIONS or after in _PLACE_NOUNS:
             return True
+        if words[max(0, i - 2) : i] in (["what", "about"], ["how", "about"]):
+            return True  # "what about goya?"
+        if all(zipf_frequency(w, "en") < _RARE_ZIPF for w in words[i:j]):
+            return True  # "castellana", "ventas": no English reading to confuse them with
         # "Goya and Lista", "Sol or Palacio": listed alongside another place
         if after in {"and", "or"} and self._exact_at(words, j + 1) is not None:
             return True

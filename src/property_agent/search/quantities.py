@@ -329,7 +329,7 @@ class QuantityExtractor:
         j = q.end
         for phrase, bound in CUES_AFTER:
             parts = phrase.split()
-            if words[j : j + len(parts)] == parts:
+            if words[j : j + len(parts)] == parts and not _number_follows(words, j + len(parts)):
                 q.bound, q.cue = bound, phrase
                 q.consumed.update(range(j, j + len(parts)))
                 return
@@ -347,6 +347,11 @@ class QuantityExtractor:
                 return
             skipped.append(i - 1)
             i -= 1
+
+
+def _number_follows(words: list[str], j: int) -> bool:
+    """ "two rooms, maximum seven hundred thousand": the cue belongs to the next number."""
+    return j < len(words) and (words[j][:1].isdigit() or words[j] in NUMBER_WORDS)
 
 
 def _before_count_noun(words: list[str], j: int) -> bool:

@@ -61,7 +61,10 @@ AREA_M2_TWO = {
 }  # fmt: skip
 AREA_FT2_TWO = {"sq ft", "square feet", "square foot", "ft 2", "ft ²", "feet squared",
                  "sq feet", "sq foot"}  # fmt: skip
-SKIP_BEFORE = words("a an the of is s my our price euro euros € total be to it was its budget's")
+SKIP_BEFORE = words(
+    "a an the of is s my our price euro euros € total be to it was its budget's "
+    "um uh er erm like so well just maybe say i'd we'd"
+)
 RANGE_JOINERS = words("to and - – — till until")
 
 # Cue phrases read backwards from a number, then forwards ("500k or less").

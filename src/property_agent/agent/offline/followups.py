@@ -7,32 +7,39 @@ import re
 from typing import Any
 
 from property_agent.agent.offline.phrases import wanted_terms
+from property_agent.search.features import taken_back
 
 ADJUSTED_FIELD = {
     "cheaper": "price_smaller_than",
     "bigger": "sqft_bigger_than",
     "more_rooms": "min_rooms",
 }
-_HARD = ("location", "min_rooms", "min_baths", "price_smaller_than", "price_bigger_than",
-         "sqft_bigger_than")  # fmt: skip
+_HARD = ("min_rooms", "min_baths", "price_smaller_than", "price_bigger_than", "sqft_bigger_than")
 # Words that make a request a change to the last one ("what about Retiro instead?").
-_CHANGE = re.compile(
+CHANGE = re.compile(
     r"\b(instead|what about|how about|and in|also|as well|too|same but|rather|actually|but"
-    r"|then|only|change|make it|let's try|try)\b",
+    r"|then|only|change|make it|let's try|try|same|similar|that range|keep)\b",
     re.IGNORECASE,
 )
 _PRICE = ("price_smaller_than", "price_bigger_than")
 
 
 def carried(text: str, stated: dict[str, Any], earlier: dict[str, Any]) -> dict[str, Any]:
-    """The criteria a request searches with. A new full request ("a 3 bedroom flat in
-    Salamanca": two hard criteria or more, and no "instead") starts from its own words; a change
-    ("what about Retiro?", "with two bathrooms") keeps the rest of the earlier request."""
-    hard = [k for k in _HARD if k in stated and not (k == "price_bigger_than" and
-                                                      "price_smaller_than" in stated)]  # fmt: skip
-    if earlier and len(hard) >= 2 and not _CHANGE.search(text):
+    """The criteria a request searches with. A new full request (a new neighbourhood with more
+    criteria, "a 3 bedroom flat in Salamanca", and no "instead") starts from its own words; a
+    change ("what about Retiro?", "four bedrooms, up to 800k") keeps the rest of the earlier
+    request, less any feature taken back ("forget the pool")."""
+    new_place = stated.get("location") not in (None, earlier.get("location"))
+    others = [k for k in _HARD if k in stated and k != "location"]
+    if earlier.get("location") and new_place and others and not CHANGE.search(text):
         return dict(stated)
     merged = {**earlier, **stated}
+    dropped = taken_back(text)
+    if dropped and "description_query" not in stated:
+        kept = [w for w in str(merged.get("description_query") or "").split() if w not in dropped]
+        merged["description_query"] = " ".join(kept)
+        if not wanted_terms(merged["description_query"]):
+            merged.pop("description_query")
     if any(k in stated for k in _PRICE):  # a new budget replaces the old one entirely
         for key in _PRICE:
             if key not in stated:

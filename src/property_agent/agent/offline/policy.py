@@ -220,7 +220,8 @@ class OfflinePolicy:
         if search is not None and not search.listings and not search.error and not stated:
             return self._nothing_to_adjust(intent, state)
         reference = state.current or (search.listings[0] if search and search.listings else None)
-        reply = self._search(adjust(intent.value, merged, reference), state)
+        base = {**(state.stated if state.stated is not None else criteria), **stated}
+        reply = self._search(adjust(intent.value, merged, reference), state, stated=base)
         reply.note["adjusted"] = intent.value
         return reply
 
@@ -247,7 +248,8 @@ class OfflinePolicy:
         flags = {f.issue.value: f for f in parsed.flagged_places}
         stated = parsed.filters.model_dump(exclude_none=True)
         examples = self._examples()
-        merged = carried(text, stated, criteria)
+        earlier = state.stated if state.stated is not None else criteria
+        merged = carried(text, stated, earlier)
         if "location" not in stated and "unsure" in flags:
             suggestion = flags["unsure"].suggestion or ""
             reply = self._ask("confirm_place", state, "confirm_place", place=suggestion)
@@ -262,11 +264,18 @@ class OfflinePolicy:
 
     # -- searching -----------------------------------------------------------------------------
     def _search(
-        self, criteria: dict[str, Any], state: CallState, limit: int = SEARCH_LIMIT
+        self,
+        criteria: dict[str, Any],
+        state: CallState,
+        limit: int = SEARCH_LIMIT,
+        stated: dict[str, Any] | None = None,
     ) -> Reply:
+        """`stated`: what the caller asked for, before "cheaper" or "bigger" moved it past a
+        listing; a later change of area starts from it ("same in Salamanca?")."""
         query = compose_query(criteria)
         text = self._say("searching", state, criteria=speak_criteria(criteria))
-        return Reply(text, search={"query": query, "limit": limit})
+        note = {"stated": stated if stated is not None else criteria}
+        return Reply(text, search={"query": query, "limit": limit}, note=note)
 
     def _relaxed_search(self, state: CallState) -> Reply:
         assert state.search is not None
@@ -281,7 +290,7 @@ class OfflinePolicy:
         if fresh:
             return self._present(fresh[0], state, key="found_next")
         if len(state.search.listings) >= state.search.limit and state.search.limit < MAX_LIMIT:
-            return self._search(state.search.filters, state, limit=MAX_LIMIT)
+            return self._search(state.search.filters, state, MAX_LIMIT, stated=state.stated)
         criteria = speak_criteria(state.search.filters)
         return self._ask("no_more", state, "criteria", criteria=criteria)
 

@@ -19,9 +19,13 @@ from property_agent.agent.tools import TOOL_NAME
 
 NOTE_KEY = "offline_policy"  # where the policy keeps its notes on AIMessage.additional_kwargs
 _NAME_PATTERNS = (
-    re.compile(r"\b(?:my )?name(?: is|'s)\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
-    re.compile(r"\bcall me\s+([A-Za-z][\w'-]*)", re.IGNORECASE),
-    re.compile(r"\b(?:I'm|I am|this is|it's)\s+([A-Z][a-z'-]+)\b(?:\s*(?:[,.!?]|$|and\b))"),
+    re.compile(r"\bmy names?(?: is|'s)?\s+([^\W\d_][\w'-]*)", re.IGNORECASE),
+    re.compile(r"\bname(?: is|'s)\s+([^\W\d_][\w'-]*)", re.IGNORECASE),
+    re.compile(r"\bcall me\s+([^\W\d_][\w'-]*)", re.IGNORECASE),
+    re.compile(
+        r"\b(?:I'm|I am|this is|it's)\s+([A-ZÁÉÍÓÚÑ][^\W\d_]+)\b"
+        r"(?:\s*(?:[,.!?]|$|and\b|here\b|speaking\b|calling\b|from\b))"
+    ),
 )
 _NOT_NAMES = set(
     """looking interested after searching trying calling wondering just here fine good ok okay
@@ -29,10 +33,10 @@ _NOT_NAMES = set(
     single a an the in from with Madrid Spain on at back later tomorrow now today tonight soon
     yes no yeah yep nope hello hi hey hiya sure okay thanks thank cheers please sorry what who
     how why where when maybe well um uh er hmm right alright great lovely fine perfect bye
-    goodbye morning afternoon evening buenas hola there it that this""".lower().split()
+    goodbye morning afternoon evening buenas hola there it that this and or but""".lower().split()
 )
 # After "May I have your name?" a caller often just says it: "Maria", "Tom Jones".
-_BARE_NAME = re.compile(r"^\W*([A-Za-z][a-z'-]+)(?:\s+[A-Za-z][a-z'-]+)?\W*$")
+_BARE_NAME = re.compile(r"^\W*([^\W\d_][\w'-]+)(?:\s+[^\W\d_][\w'-]+)?\W*$")
 
 
 @dataclass
@@ -55,6 +59,7 @@ class CallState:
     spoke_before: bool = False
     named_now: bool = False  # the caller gave their name in the last turn, for the first time
     pending: dict[str, Any] | None = None  # criteria our last question offered to search
+    stated: dict[str, Any] | None = None  # the last search's criteria as the caller gave them
     last_asked: str | None = None  # what our last reply asked: "more_info", "relax", "criteria"
     adjusted: str | None = None  # the last search was a follow-up: "cheaper", "bigger", …
     relax_field: str | None = None  # the constraint our last reply offered to drop
@@ -99,11 +104,12 @@ def read_state(messages: Sequence[BaseMessage]) -> CallState:
                 if call["name"] == TOOL_NAME:
                     calls[str(call["id"])] = dict(call["args"])
                     state.adjusted = note.get("adjusted") if isinstance(note, dict) else None
+                    state.stated = note.get("stated") if isinstance(note, dict) else None
             if message.tool_calls:
                 continue
             if isinstance(note, dict):
                 if note.get("reset"):  # "let's start over": earlier criteria no longer apply
-                    state.search, state.described = None, []
+                    state.search, state.described, state.stated = None, [], None
                 if note.get("described"):
                     state.described.append(note["described"])
                 state.last_asked = note.get("asked")
