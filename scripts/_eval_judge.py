@@ -35,8 +35,11 @@ _FLOOR = re.compile(
     r"(?!s)",
     re.IGNORECASE,
 )
-_DIRECTION = re.compile(r"\b(south-east|south-west|north-east|north-west|south|north|east|west)"
-                        r"(?:-facing| orientation| facing)|facing (south|north|east|west)", re.I)  # fmt: skip
+_DIRECTION = re.compile(
+    r"\b(south-east|south-west|north-east|north-west|south|north|east|west)"
+    r"(?:-facing| orientation| facing)|facing (south|north|east|west)",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:from|built in|dating from) (1[5-9]\d\d|20[0-2]\d)\b")
 
 
@@ -181,9 +184,7 @@ def _search(
     return None
 
 
-def _adjusted(
-    expect: str, turn: Turn, call: Call, named: list[dict[str, Any]]
-) -> str | None:
+def _adjusted(expect: str, turn: Turn, call: Call, named: list[dict[str, Any]]) -> str | None:
     if turn.text == call.last_reply:
         return "repeated the previous reply"
     ref = call.current
@@ -192,7 +193,9 @@ def _adjusted(
         "bigger": ("sqft", lambda p, r: p["sqft"] > r["sqft"]),
         "more_rooms": ("rooms", lambda p, r: p["rooms"] > r["rooms"]),
     }[expect]
-    criteria = {k: v for k, v in call.criteria.items() if not (expect == "cheaper" and "price" in k)}
+    criteria = {
+        k: v for k, v in call.criteria.items() if not (expect == "cheaper" and "price" in k)
+    }
     if ref is None:
         if any(not meets(p, call.criteria) for p in named):
             return "named a listing that breaks the criteria"
@@ -242,7 +245,9 @@ def _detail(name: str, text: str, call: Call) -> str | None:
     else:  # heating, condition: anything the description says, or that it does not say
         return None if (low and "only help" not in low) else "no answer"
     if want is None:
-        return None if _NOT_SAID.search(text) else f"{name}: the listing does not say, the reply did"
+        return (
+            None if _NOT_SAID.search(text) else f"{name}: the listing does not say, the reply did"
+        )
     return None if want in low else f"{name}: expected {want!r} in the answer"
 
 

@@ -28,7 +28,7 @@ import yaml
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _eval_judge import Call, Turn, judge  # noqa: E402
+from _eval_judge import Call, Turn, judge
 
 ROOT = Path(__file__).resolve().parent.parent
 SPLITS = {"dev": 1.0, "heldout": 0.97}

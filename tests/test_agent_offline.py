@@ -233,3 +233,130 @@ async def test_the_next_one_keeps_going_past_the_first_five(caller: Caller) -> N
         assert listing["location"] == "Barrio de Salamanca"
         assert listing["id"] not in seen, "never the same home twice"
         seen.add(listing["id"])
+
+
+# -- callers as they really speak (issue 9) ----------------------------------------------------
+
+
+async def test_a_caller_who_finds_it_steep_gets_a_cheaper_home(caller: Caller) -> None:
+    # Ranked by the description ("bright"), the first home offered is not the cheapest one.
+    first = (await caller.says("a bright three bedroom flat in Chamberí")).named_listing()
+    heard = await caller.says("Hmm, that's a bit steep for us. Got anything that costs less?")
+    assert heard.searches, heard.text
+    cheaper = heard.named_listing()
+    assert cheaper["price"] < first["price"] and cheaper["location"] == "Chamberí"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where can I get decent tapas around Sol tonight?",
+        "is Retiro park good for running?",
+        "what are the schools like in Chamberí?",
+        "how do I get a mortgage as a foreigner?",
+    ],
+)
+async def test_an_off_topic_question_naming_a_place_is_redirected_without_a_search(
+    caller: Caller, question: str
+) -> None:
+    heard = await caller.says(question)
+    assert heard.searches == [] and "€" not in heard.text
+    assert "tapas" not in heard.text and "running" not in heard.text  # never read back
+
+
+async def test_a_place_offered_after_an_off_topic_question_is_searched_on_yes(
+    caller: Caller,
+) -> None:
+    heard = await caller.says("Where can I get decent tapas around Sol tonight?")
+    assert "Sol" in heard.text and heard.text.endswith("?")
+    yes = await caller.says("yes please")
+    assert yes.named_listing()["location"] == "Sol"
+
+
+async def test_contact_details_are_neither_a_budget_nor_read_back(caller: Caller) -> None:
+    heard = await caller.says(
+        "Hi, I am Ana, call me on +34 612 345 678 or ana.garcia@example.com, "
+        "I want a flat in Retiro"
+    )
+    (search,) = heard.searches
+    assert "612" not in search["query"] and "ana" not in search["query"].lower()
+    assert "612" not in heard.text and "example" not in heard.text
+    assert "Ana" in heard.text, "the caller's name is used"
+    assert heard.named_listing()["location"] == "Retiro"
+
+
+async def test_misheard_filler_never_reaches_the_search_text(caller: Caller) -> None:
+    heard = await caller.says("Do you come anything in Moncloa with four bedrooms?")
+    (search,) = heard.searches
+    assert "come" not in search["query"]
+    listing = heard.named_listing()
+    assert listing["location"] == "Moncloa" and listing["rooms"] >= 4
+
+
+async def test_cheaper_after_nothing_matched_says_so_and_offers_another_way(
+    caller: Caller,
+) -> None:
+    empty = await caller.says("2 bedrooms in Chamberí under 150,000 euros")
+    assert empty.results[-1]["properties"] == []
+    heard = await caller.says("something cheaper")
+    assert heard.searches == [], "the same empty search is not run again"
+    assert heard.text != empty.text and "nothing cheaper" in heard.text, heard.text
+    fresh = await caller.says("3 bedroom flat in Salamanca")
+    (search,) = fresh.searches
+    wanted = caller.conversation.runtime.search.parser.parse(search["query"]).filters
+    assert wanted.price_smaller_than is None, "a new full request starts from its own words"
+    assert (wanted.location, wanted.min_rooms) == ("Barrio de Salamanca", 3)
+
+
+async def test_a_change_of_area_keeps_the_budget_the_caller_gave(caller: Caller) -> None:
+    await caller.says("a three bedroom flat in Retiro under 1.2 million")
+    await caller.says("something cheaper")
+    heard = await caller.says("same in Salamanca?")
+    wanted = caller.conversation.runtime.search.parser.parse(heard.searches[0]["query"]).filters
+    assert (wanted.location, wanted.min_rooms) == ("Barrio de Salamanca", 3)
+    assert wanted.price_smaller_than == 1_200_000, "not the cap 'cheaper' set in Retiro"
+
+
+async def test_asking_to_see_the_home_is_taken_up_kindly(caller: Caller) -> None:
+    listing = (await caller.says("a penthouse with a terrace in Chamberí")).named_listing()
+    heard = await caller.says("That sounds lovely, could I go and see it on Saturday morning?")
+    assert heard.searches == [] and "only help" not in heard.text
+    assert "viewing" in heard.text.lower() and str(listing["id"]) in heard.text
+
+
+async def test_asking_for_a_person_is_answered(caller: Caller) -> None:
+    heard = await caller.says("can I speak to a real person please")
+    assert heard.searches == [] and "colleague" in heard.text
+
+
+async def test_a_misheard_neighbourhood_is_still_found(caller: Caller) -> None:
+    heard = await caller.says("I'm looking for a flat with two bedrooms in Reciro")
+    assert heard.named_listing()["location"] == "Retiro"
+
+
+async def test_a_badly_misheard_neighbourhood_is_asked_about(caller: Caller) -> None:
+    heard = await caller.says("Monlo with for bedrooms")
+    assert heard.searches == [] and "Moncloa" in heard.text and heard.text.endswith("?")
+    yes = await caller.says("yes")
+    listing = yes.named_listing()
+    assert listing["location"] == "Moncloa" and listing["rooms"] >= 4, "for bedrooms is four"
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("what floor is it on?", "floor"),
+        ("is there a lift?", "lift"),
+        ("which way does it face?", "orientation"),
+        ("terrace?", "terrace"),
+    ],
+)
+async def test_detail_questions_are_answered_from_the_listing(
+    caller: Caller, question: str, field: str
+) -> None:
+    from property_agent.agent.offline import facts
+
+    listing = (await caller.says("a flat in Chamberí with three bedrooms")).named_listing()
+    heard = await caller.says(question)
+    assert heard.searches == []
+    assert facts.answer(listing, field) in heard.text

@@ -143,3 +143,29 @@ def test_a_sentence_with_no_constraints_parses_to_nothing(parser: LocalQueryPars
     parsed = parser.parse("hi, can you help me find a home?")
     assert parsed.filters.constraints() == {}
     assert parsed.filters.description_query is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "um, like, I guess, you know, a flat in Retiro with a terrace, good afternoon, I'm Ana",
+        "Do you come anything in Moncloa with a lift, please, thank you so much",
+        "hello, yeah, so basically my wife and I, we were wondering, a quiet penthouse",
+    ],
+)
+def test_the_description_holds_only_words_about_the_home(
+    parser: LocalQueryParser, sentence: str
+) -> None:
+    from property_agent.search.features import vocabulary
+
+    vocab = vocabulary()
+    description = parser.parse(sentence).filters.description_query or ""
+    assert description, sentence
+    for word in description.split():
+        assert word in vocab.words or word in vocab.linking, (word, description)
+
+
+def test_a_feature_taken_back_is_no_wish(parser: LocalQueryParser) -> None:
+    parsed = parser.parse("forget the pool, four bedrooms with a garden")
+    assert parsed.filters.description_query == "garden"
+    assert parsed.filters.min_rooms == 4

@@ -58,9 +58,7 @@ _PERSON = _rx(
     r"|\breal person\b|\bhuman being\b|\bput me through\b|\btransfer me\b|\boperator\b"
 )
 # "lovely to talk to someone!" is no request for a person: it must be asked for.
-_ASKING = _rx(
-    r"\b(can|could|may|let|get|want|need|like|rather|prefer|please|is there|i'd|we'd)\b"
-)
+_ASKING = _rx(r"\b(can|could|may|let|get|want|need|like|rather|prefer|please|is there|i'd|we'd)\b")
 _VISIT = _rx(
     r"\b(viewing|view (it|the (flat|house|place|apartment))|visit (it|the|that)"
     r"|(go|come) (and|to) see (it|the|that)"

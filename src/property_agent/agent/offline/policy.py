@@ -232,7 +232,15 @@ class OfflinePolicy:
         moved = ADJUSTED_FIELD[intent.value]
         others = [r for r in state.search.relaxations if r["field"] != moved]
         if not others:
-            return self._ask("nothing_at_all", state, "criteria", criteria=criteria)
+            same = [r["sentence"] for r in state.search.relaxations][:1]
+            return self._ask(
+                "nothing_to_adjust_at_all",
+                state,
+                "criteria",
+                criteria=criteria,
+                relax=" ".join(same),
+                adjusted=_ADJUSTED_WORDS[intent.value],
+            )
         text = self._say(
             "nothing_to_adjust",
             state,
@@ -249,6 +257,8 @@ class OfflinePolicy:
         stated = parsed.filters.model_dump(exclude_none=True)
         examples = self._examples()
         earlier = state.stated if state.stated is not None else criteria
+        if state.last_asked == "confirm_place" and state.pending:
+            earlier = state.pending  # "did you mean Moratalaz?" "I said Moratalaz, under 400k"
         merged = carried(text, stated, earlier)
         if "location" not in stated and "unsure" in flags:
             suggestion = flags["unsure"].suggestion or ""
