@@ -15,9 +15,10 @@ export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
 .PHONY: help install system-deps run test lint format bench eval ingest data lock clean
-# Debian packages the tests use: a second voice to play the caller (espeak-ng) and a real browser.
-TEST_DEBS := espeak-ng chromium chromium-driver
-TEST_TOOLS := espeak-ng chromium chromedriver
+# Debian packages the tests use: voices unlike the agent's to play callers (espeak-ng, flite) and
+# a real browser.
+TEST_DEBS := espeak-ng flite chromium chromium-driver
+TEST_TOOLS := espeak-ng flite chromium chromedriver
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
@@ -35,7 +36,7 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies (about a m
 run: $(STAMP) ## Start the API and web page on http://$(HOST):$(PORT) (no keys needed)
 	$(BIN)/property-agent serve --host $(HOST) --port $(PORT)
 
-system-deps: ## Install the Debian packages the tests need (espeak-ng, chromium, chromedriver)
+system-deps: ## Install the Debian packages the tests need (espeak-ng, flite, chromium, chromedriver)
 	@missing=$$(for t in $(TEST_TOOLS); do command -v $$t >/dev/null || echo $$t; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing $(TEST_DEBS) (missing: $$missing)"; \
@@ -61,6 +62,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice, phone calls, search: ~25 min at 100k)
 	$(BIN)/python scripts/bench_agent.py
 	$(BIN)/python scripts/bench_voice.py
+	$(BIN)/python scripts/bench_phone_stt.py
 	$(BIN)/python scripts/bench_calls.py
 	$(BIN)/python scripts/bench_search.py
 

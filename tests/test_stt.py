@@ -38,7 +38,7 @@ from property_agent.voice.stt import (
 from property_agent.voice.stt.groq import GroqWhisperSTT
 from property_agent.voice.stt.moonshine import REPO_ID, MoonshineSTT, find_moonshine_weights
 from property_agent.voice.stt.openai_compat import transcript_from
-from property_agent.voice.stt.prompt import vocabulary_prompt
+from property_agent.voice.stt.prompt import prompt_for, vocabulary_prompt
 from property_agent.voice.stt.remote import RemoteFasterWhisperSTT, transcriptions_url
 from tests.audio import ESPEAK, as_browser_mic, espeak, needs_espeak
 from tests.conftest import LOCATIONS, make_settings
@@ -238,12 +238,42 @@ def test_vocabulary_prompt_spells_the_hard_names_within_whisper_budget() -> None
 
     from property_agent.voice.stt.whisper_local import _sources
 
-    prompt = vocabulary_prompt()
+    prompt = prompt_for(make_settings())
     for word in ("Chamberí", "Malasaña", "Argüelles", "Lavapiés", "bedroom", "square metres"):
         assert word in prompt
     assert "Malasaña-Universidad" not in prompt  # callers say the short name
     tokenizer = Tokenizer.from_file(str(_sources()["tokenizer.json"][0]))
     assert len(tokenizer.encode(" " + prompt).ids) <= 223  # Whisper drops tokens past this
+
+
+@pytest.mark.unit
+def test_vocabulary_prompt_names_the_places_a_caller_can_be_offered_and_no_others() -> None:
+    """Every name in the hint pulls what Whisper hears toward it: the hint holds each
+    neighbourhood with listings (as callers say it) and none without ("Recoletos")."""
+    prompt = prompt_for(make_settings())
+    listed = prompt.removeprefix("Madrid neighbourhoods: ").split(". ")[0].split(", ")
+    assert set(listed) == {part for place in LOCATIONS for part in place.split("-")}
+    for unlisted in ("Recoletos", "Almagro", "Ciudad Jardín", "Bernabéu"):
+        assert unlisted not in prompt
+
+
+@pytest.mark.unit
+def test_vocabulary_prompt_without_the_listings_file_names_the_catalogue(tmp_path: Path) -> None:
+    """A server that only reads an index ingested elsewhere still hints the Madrid names."""
+    prompt = prompt_for(make_settings(data={"path": tmp_path / "absent.csv"}))
+    assert prompt == vocabulary_prompt()
+    assert "Chamberí" in prompt and "Retiro" in prompt
+
+
+@pytest.mark.unit
+def test_beam_size_out_of_range_fails_at_start_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from property_agent.config import SettingsError, load_settings
+
+    monkeypatch.setenv("STT__BEAM_SIZE", "0")
+    with pytest.raises(SettingsError, match="STT__BEAM_SIZE"):
+        load_settings(_env_file=None)
 
 
 @pytest.mark.unit
@@ -536,24 +566,56 @@ async def test_local_whisper_two_callers_at_once(
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
-    ("frames", "padded"),
-    [(150, 1000), (400, 1000), (1200, 1300), (2899, 2999), (2950, 3000), (3500, 3000)],
+    ("frames", "window"),
+    [(150, 1000), (400, 1000), (1200, 1300), (2899, 2999), (2900, None), (3500, None)],
 )
-def test_short_utterances_get_a_short_whisper_window(frames: int, padded: int) -> None:
+def test_short_utterances_get_a_short_whisper_window(frames: int, window: int | None) -> None:
     """Whisper's encoder reads 10 s to 30 s of features, not always 30 s: a 3 s turn costs
-    a third of the time (see whisper_local.py for the measurements)."""
-    from faster_whisper.audio import pad_or_trim
+    a third of the time (see whisper_nbest.py for the measurements). A turn too long for one
+    window goes through faster-whisper's own loop."""
+    from property_agent.voice.stt.whisper_nbest import window_frames
 
-    from property_agent.voice.stt.whisper_local import _short_window
-
-    short = _short_window(pad_or_trim)
-    assert short(np.ones((80, frames), dtype=np.float32)).shape == (80, padded)
-    # Any other length asked for is left alone.
-    assert short(np.ones((80, frames), dtype=np.float32), 2000).shape == (80, 2000)
+    assert window_frames(frames) == window
 
 
+@needs_espeak
 @pytest.mark.integration
-def test_the_local_model_uses_short_windows(local_whisper: STT) -> None:
-    import faster_whisper.transcribe
+@pytest.mark.parametrize("beam", [1, 3, 5])
+def test_local_whisper_reads_a_turn_as_many_ways_as_its_beam_best_first(
+    monkeypatch: pytest.MonkeyPatch, request_audio: tuple[int, NDArray[np.int16]], beam: int
+) -> None:
+    """The beam's readings come back best first (the first is the one faster-whisper would
+    give); STT__BEAM_SIZE sets how many, and the hint for the listings is what it decodes with."""
+    from property_agent.config import load_settings
+    from property_agent.voice.stt import whisper_local
 
-    assert getattr(faster_whisper.transcribe.pad_or_trim, "short_window", False)
+    monkeypatch.setenv("STT__BEAM_SIZE", str(beam))
+    settings = load_settings(_env_file=None)
+    stt = whisper_local.LocalWhisperSTT(settings)
+    decoder = stt._decoder
+    assert decoder._prompt_text == prompt_for(settings)
+    readings = decoder.readings(to_mono_float32_16k(request_audio), max_new_tokens=60)
+    assert 1 <= len(readings) <= beam
+    assert [r.avg_logprob for r in readings] == sorted(
+        (r.avg_logprob for r in readings), reverse=True
+    )
+    assert_understood(readings[0].text)
+    assert decoder.readings(np.zeros(16_000, dtype=np.float32), max_new_tokens=20) == []
+
+
+@needs_espeak
+@pytest.mark.integration
+def test_a_turn_longer_than_one_window_is_still_heard(
+    request_audio: tuple[int, NDArray[np.int16]],
+) -> None:
+    """A caller who talks for over half a minute: faster-whisper's loop, one reading."""
+    from property_agent.config import load_settings
+    from property_agent.voice.stt import whisper_local
+
+    stt = whisper_local.LocalWhisperSTT(load_settings(_env_file=None))
+    speech = to_mono_float32_16k(request_audio)
+    pause = np.zeros(16_000 * 4, dtype=np.float32)
+    long_turn = np.concatenate([speech, pause] * max(2, int(34 / (speech.size / 16_000 + 4))))
+    readings = stt._decoder.readings(long_turn, max_new_tokens=200)
+    assert len(readings) == 1
+    assert_understood(readings[0].text)

@@ -43,7 +43,8 @@ class SentenceEncoder:
         machinery: 7.5 ms instead of 9.2 ms a sentence on this CPU. Other models: `encode`."""
         tokenizer = getattr(self.model, "tokenizer", None)
         if not self._mean_pooled or tokenizer is None:
-            return self.encode([text])[0]
+            first: NDArray[np.float32] = self.encode([text])[0]
+            return first
         import torch
 
         with torch.inference_mode():

@@ -188,8 +188,8 @@ def description_model(idx: PropertyIndex) -> Any:
         SingletonEmbeddingEngineManager,
     )
 
-    config = idx.description_space.transformation_config.embedding_config
-    engine = SingletonEmbeddingEngineManager()._get_engine(
+    config: Any = idx.description_space.transformation_config.embedding_config
+    engine: Any = SingletonEmbeddingEngineManager()._get_engine(
         config.model_handler,
         config.model_name,
         config.model_cache_dir,

@@ -13,11 +13,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import jellyfish
 import yaml
-from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from property_agent.search.near_miss import nearest
 from property_agent.search.text import Token, normalize
 
 MentionKind = Literal["location", "unknown", "vague", "covered", "unsure"]
@@ -34,16 +33,6 @@ _COVERED = {"madrid": "Madrid", "spain": "Spain", "comunidad de madrid": "Madrid
 _COMMON_WORD_ZIPF = 3.0
 _MAX_ALIAS_WORDS = 5
 _RARE_ZIPF = 2.2  # rarer than this, a word has no everyday English sense
-# Near-misses the speech recogniser makes ("Reciro", "Monlo", "Chamber E"). Spelling distance
-# alone (rapidfuzz's ratio, the threshold setting) misses some; two more signals accept them:
-# the same sound (Metaphone code) with a ratio of at least _SAME_SOUND_RATIO, or a place word
-# ("in Reciro") with a Jaro-Winkler similarity of _CONTEXT_JW and a ratio of _CONTEXT_RATIO.
-# Weaker matches are not filters: they come back "unsure", with the neighbourhood to ask about.
-_SAME_SOUND_RATIO = 70.0
-_CONTEXT_JW = 0.90
-_CONTEXT_RATIO = 75.0
-_UNSURE_JW = 0.85
-_UNSURE_RATIO = 72.0
 
 
 @dataclass(frozen=True)
@@ -226,23 +215,8 @@ class PlaceMatcher:
 
     def _closest(self, heard: str, *, lead: bool) -> tuple[float, PlaceEntry, bool] | None:
         """The nearest place name to a heard word: (score, entry, sure), or None."""
-        best = process.extractOne(
-            heard, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_UNSURE_RATIO
-        )
-        if best is None:
-            return None
-        key, ratio = best[0], float(best[1])
-        entry = self._joined[key]
-        jw = jellyfish.jaro_winkler_similarity(heard, key)
-        same_sound = jellyfish.metaphone(heard) == jellyfish.metaphone(key)
-        sure = (
-            ratio >= self.fuzzy_threshold
-            or (same_sound and ratio >= _SAME_SOUND_RATIO)
-            or (lead and jw >= _CONTEXT_JW and ratio >= _CONTEXT_RATIO)
-        )
-        if not sure and jw < _UNSURE_JW:
-            return None
-        return ratio, entry, sure
+        miss = nearest(heard, self._fuzzy_keys, threshold=self.fuzzy_threshold, lead=lead)
+        return None if miss is None else (miss.ratio, self._joined[miss.key], miss.sure)
 
     def _unnamed(
         self, tokens: Sequence[Token], words: list[str], taken: list[bool]

@@ -45,7 +45,9 @@ ROOM_WORDS = words(
 BATH_WORDS = words("bath baths bathroom bathrooms ba toilet toilets wc washroom washrooms")
 CURRENCY = words("€ euro euros eur")
 # What speech recognisers write for a spoken count before "bedrooms"/"bathrooms": "for bedrooms".
-MISHEARD_COUNTS = {"for": 4.0, "fore": 4.0, "to": 2.0, "too": 2.0, "tree": 3.0, "won": 1.0}
+MISHEARD_COUNTS = {
+    "for": 4.0, "fore": 4.0, "to": 2.0, "too": 2.0, "tree": 3.0, "free": 3.0, "won": 1.0,
+}  # fmt: skip
 COUNT_NOUNS = words("bedrooms bathrooms beds baths bedroom bathroom")
 ORDINAL_SUFFIX = words("st nd rd th")
 NOT_COUNTS = words(

@@ -10,6 +10,7 @@ Without an encoder (the index still loading) the rules and the parser decide alo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -228,7 +229,7 @@ def _reconcile(
     return Intent.SEARCH
 
 
-def _asks_about_listing(intent: Intent, words: str, stated: dict[str, object]) -> bool:
+def _asks_about_listing(intent: Intent, words: str, stated: Mapping[str, object]) -> bool:
     """ "Is there a lift?", "terrace?", "has it got a lift? my knees aren't what they were"
     about the listing on the table; not "anything with a terrace?" (a new search), not a
     question that changes the bedrooms or the budget, and not "cheaper?" or "the next one"."""

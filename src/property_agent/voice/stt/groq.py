@@ -5,6 +5,7 @@ from __future__ import annotations
 from property_agent.config import Settings
 from property_agent.voice.stt.base import STTError
 from property_agent.voice.stt.openai_compat import OpenAICompatibleSTT
+from property_agent.voice.stt.prompt import prompt_for
 
 GROQ_BASE_URL = "https://api.groq.com/openai/v1"
 
@@ -26,4 +27,5 @@ class GroqWhisperSTT(OpenAICompatibleSTT):
             language=settings.stt.language,
             api_key=settings.groq.api_key.get_secret_value(),
             timeout_s=settings.stt.timeout_s,
+            prompt=prompt_for(settings),
         )

@@ -25,7 +25,6 @@ from property_agent.voice.stt.base import (
     is_silent,
     to_mono_float32_16k,
 )
-from property_agent.voice.stt.prompt import vocabulary_prompt
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +72,10 @@ class OpenAICompatibleSTT:
         language: str,
         api_key: str | None,
         timeout_s: float,
+        prompt: str,
     ) -> None:
         self._url = url
+        self._prompt = prompt
         self._model = model
         self._language = language
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -108,7 +109,7 @@ class OpenAICompatibleSTT:
             "language": self._language,
             "response_format": "verbose_json",
             "temperature": "0",
-            "prompt": vocabulary_prompt(),
+            "prompt": self._prompt,
         }
         try:
             response = await self._client.post(

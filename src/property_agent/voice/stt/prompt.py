@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from wordfreq import zipf_frequency
+
+from property_agent.config import Settings
 
 # Noun phrases, not a sentence: Whisper tends to echo a prompt sentence back ("I'd like a two
 # bedroom flat…"), and an echoed request would become a real search. Measured on espeak-ng
@@ -25,17 +28,16 @@ def _priority(name: str) -> tuple[bool, float]:
 
 
 @cache
-def vocabulary_prompt() -> str:
+def vocabulary_prompt(locations: tuple[str, ...] = ()) -> str:
     """Neighbourhood names as callers say them ("Malasaña", not "Malasaña-Universidad") and the
     words of a property request ("Chamberí", not "chamber E"; "three bedroom", not "three-mad
-    room"), within Whisper's prompt budget."""
-    from property_agent.search.places import load_catalogue
+    room"), within Whisper's prompt budget. `locations` are the listings' neighbourhoods; with
+    none, the search's whole catalogue."""
+    if not locations:
+        from property_agent.search.places import load_catalogue
 
-    names = list(
-        dict.fromkeys(
-            part.strip() for name in load_catalogue().neighbourhoods for part in name.split("-")
-        )
-    )
+        locations = tuple(load_catalogue().neighbourhoods)
+    names = list(dict.fromkeys(part.strip() for name in locations for part in name.split("-")))
     budget = _MAX_PROMPT_CHARS - len(_PREFIX) - len(_PROMPT_TAIL) - 2
     chosen: set[str] = set()
     for name in sorted(names, key=_priority):
@@ -45,3 +47,32 @@ def vocabulary_prompt() -> str:
             budget -= cost
     listed = ", ".join(name for name in names if name in chosen)
     return f"{_PREFIX}{listed}. {_PROMPT_TAIL}"
+
+
+def prompt_for(settings: Settings) -> str:
+    """The hint for the configured listings: only the places a caller can be offered. Every name
+    in the hint pulls the transcript toward itself, so a name with no listings ("Recoletos",
+    "Ciudad Jardín") costs accuracy and buys nothing, while the catalogue's budget left listed
+    ones out ("Goya", "Sol", "Imperial"). Measured on the phone path (bench_phone_stt.py, dev
+    split, 6 voices, beam 3): the catalogue's hint read the right place in 65% of requests,
+    the listings' in 67%, with 24% and 21% word errors."""
+    return vocabulary_prompt(listed_locations(settings))
+
+
+def listed_locations(settings: Settings) -> tuple[str, ...]:
+    """The neighbourhoods a caller can be offered: the listings file's, or the catalogue's."""
+    from property_agent.search.places import load_catalogue
+
+    return _locations_in(Path(settings.data.path)) or tuple(load_catalogue().neighbourhoods)
+
+
+@cache
+def _locations_in(path: Path) -> tuple[str, ...]:
+    """The neighbourhoods of the listings file, or () when it is not on this machine (a server
+    that only reads an index ingested elsewhere)."""
+    from property_agent.search.listings_csv import ListingsFileError, read_listings
+
+    try:
+        return tuple(read_listings(path).locations)
+    except (OSError, ListingsFileError):
+        return ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from property_agent.config import Settings
 from property_agent.voice.stt.base import STTError
 from property_agent.voice.stt.openai_compat import OpenAICompatibleSTT
+from property_agent.voice.stt.prompt import prompt_for
 
 
 def transcriptions_url(base: str) -> str:
@@ -35,4 +36,5 @@ class RemoteFasterWhisperSTT(OpenAICompatibleSTT):
             language=stt.language,
             api_key=stt.remote_api_key.get_secret_value() if stt.remote_api_key else None,
             timeout_s=stt.timeout_s,
+            prompt=prompt_for(settings),
         )

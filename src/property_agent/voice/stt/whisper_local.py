@@ -17,18 +17,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from property_agent.config import Settings
 from property_agent.voice.stt.base import (
     Audio,
     STTError,
     clean_text,
-    is_no_speech,
     is_silent,
     to_mono_float32_16k,
 )
-from property_agent.voice.stt.prompt import vocabulary_prompt
+from property_agent.voice.stt.hypotheses import PlaceChoice
+from property_agent.voice.stt.prompt import listed_locations, prompt_for
+from property_agent.voice.stt.whisper_nbest import NBestDecoder
 
 if TYPE_CHECKING:
     import numpy as np
@@ -114,49 +115,12 @@ def prepare_whisper_model(model_dir: Path | str) -> Path:
     return folder
 
 
-# Whisper's encoder always reads a 30 s window (3000 mel frames); faster-whisper pads every
-# utterance to it, so a 3 s turn cost as much as a 30 s one (~1.1-1.5 s on 2 cores). The encoder
-# also works on a shorter window: measured on 12 espeak utterances of 1-5 s, padding to the audio
-# plus 1 s (at least 10 s) took the median transcription from 1078 ms to 377 ms with a word error
-# of 15% instead of 22%. Shorter still (5 s, or audio + 0.5 s) made Whisper loop or garble.
-_WINDOW_FRAMES = 3000
-_MIN_FRAMES = 1000  # 10 s
-_TAIL_FRAMES = 100  # 1 s of padding after the audio
-
-
-def _short_window(original: Any) -> Any:
-    def pad_or_trim(array: Any, length: int = _WINDOW_FRAMES, *, axis: int = -1) -> Any:
-        frames = array.shape[axis]
-        if length == _WINDOW_FRAMES and frames + _TAIL_FRAMES < _WINDOW_FRAMES:
-            length = max(_MIN_FRAMES, frames + _TAIL_FRAMES)
-        return original(array, length, axis=axis)
-
-    pad_or_trim.short_window = True  # type: ignore[attr-defined]
-    return pad_or_trim
-
-
-def _use_short_windows() -> None:
-    """Have faster-whisper pad short utterances to a short window (see above). It calls the
-    module-level `pad_or_trim` for each segment; the replacement only changes the 30 s default
-    and is installed once per process."""
-    import faster_whisper.transcribe as transcribe_module
-
-    current = getattr(transcribe_module, "pad_or_trim", None)
-    if current is None:
-        logger.warning("faster-whisper has no pad_or_trim: every turn pays the 30 s window")
-        return
-    if not getattr(current, "short_window", False):
-        transcribe_module.pad_or_trim = _short_window(current)
-
-
 def load_whisper_model(model_dir: Path, threads: int) -> WhisperModel:
     """One model per folder and thread count per process, loaded on first use."""
     key = (Path(model_dir).expanduser().resolve(), threads)
     with _models_lock:
         if key not in _models:
             from faster_whisper import WhisperModel
-
-            _use_short_windows()
 
             prepare_whisper_model(key[0])
             started = time.perf_counter()
@@ -183,9 +147,11 @@ class LocalWhisperSTT:
     name = "whisper-local"
 
     def __init__(self, settings: Settings) -> None:
-        self._language = settings.stt.language
-        self._model = load_whisper_model(settings.stt.model_dir, settings.stt.threads)
-        self._prompt = vocabulary_prompt()
+        model = load_whisper_model(settings.stt.model_dir, settings.stt.threads)
+        self._decoder = NBestDecoder(
+            model, settings.stt.language, prompt_for(settings), settings.stt.beam_size
+        )
+        self._choice = PlaceChoice(listed_locations(settings))
 
     async def transcribe(self, audio: Audio) -> str:
         samples = to_mono_float32_16k(audio)
@@ -199,27 +165,24 @@ class LocalWhisperSTT:
 
     def _run(self, samples: NDArray[np.float32]) -> str:
         started = time.perf_counter()
-        segments, _info = self._model.transcribe(
-            samples,
-            language=self._language,
-            beam_size=1,
-            vad_filter=False,  # FastRTC's VAD already cut the turn
-            condition_on_previous_text=False,
-            # Greedy only: the fallback temperatures rarely fix a short turn but cost up to six
-            # more decodes (measured 5-13 s on noise), and the caller is waiting.
-            temperature=0.0,
-            initial_prompt=self._prompt,
-            without_timestamps=True,
-            # A short window can send Whisper into a repeat loop; a caller says ~4 tokens a
-            # second, so this cap never cuts real speech and ends a loop early.
-            max_new_tokens=min(200, 20 + int(samples.size / 16_000 * 10)),
-        )
-        kept = [s.text for s in segments if not is_no_speech(s.no_speech_prob, s.avg_logprob)]
-        text = clean_text(" ".join(kept))
+        # Beam search, because greedy decoding follows the hint's spelling into the wrong name:
+        # on μ-law audio of "…in Chamberi" the first token " Cham" (the hint's "Chamartín")
+        # edges out " Chamber" (-0.74 vs -1.10 nats) although "Chamberí" is the likelier word,
+        # and the tie flips with the frame the turn starts on and the CPU's int8 kernels
+        # (CT2_FORCE_CPU_ISA): greedy heard "Chamartín" in 12 of 40 cuts on every ISA; beam 3
+        # with the listings' hint (prompt.py) in none. The beam's readings then let the place
+        # decide between near-equals (hypotheses.py). No fallback temperatures: they rarely fix
+        # a short turn but cost up to six more decodes (measured 5-13 s on noise).
+        # A short window can send Whisper into a repeat loop; a caller says ~4 tokens a second,
+        # so this cap never cuts real speech and ends a loop early.
+        max_new_tokens = min(200, 20 + int(samples.size / 16_000 * 10))
+        readings = self._decoder.readings(samples, max_new_tokens)
+        text = clean_text(self._choice.choose(readings))
         logger.debug(
-            "whisper-local: %.1f s of audio in %.2f s, %d chars",
+            "whisper-local: %.1f s of audio in %.2f s, %d readings, %d chars",
             samples.size / 16_000,
             time.perf_counter() - started,
+            len(readings),
             len(text),
         )
         return text
