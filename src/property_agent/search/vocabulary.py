@@ -1,5 +1,6 @@
 """The words people use around numbers: scales, units, and the cue phrases that make a number a
-minimum, a maximum or an approximation. Data for `quantities`, kept apart so it reads as a table.
+minimum, a maximum or an approximation. Data for `numbers` and `quantities`, kept apart so it
+reads as a table.
 """
 
 from __future__ import annotations

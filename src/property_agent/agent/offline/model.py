@@ -20,7 +20,8 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from pydantic import ConfigDict
 
-from property_agent.agent.offline.policy import OfflinePolicy, Reply, note_for, tool_call_id
+from property_agent.agent.offline.policy import OfflinePolicy
+from property_agent.agent.offline.replies import Reply, note_for, tool_call_id
 from property_agent.agent.tools import TOOL_NAME
 
 
