@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
@@ -34,9 +33,6 @@ from property_agent.search.encoder import SentenceEncoder
 from property_agent.search.parser import LocalQueryParser
 
 logger = logging.getLogger(__name__)
-
-
-Provider = Callable[[], Any]
 
 
 class OfflinePolicy:
