@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from contextlib import AsyncExitStack
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from langchain.agents import create_agent
@@ -19,7 +20,7 @@ from langchain.agents.middleware import ModelCallLimitMiddleware, ModelRetryMidd
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from property_agent.agent.memory import MemoryJanitor, open_checkpointer
+from property_agent.agent.memory import MemoryJanitor, Prunable, open_checkpointer
 from property_agent.agent.middleware import DedupToolCalls
 from property_agent.agent.models import chat_model
 from property_agent.agent.offline.model import OfflinePolicyModel
@@ -32,7 +33,6 @@ from property_agent.search.service import PropertySearchService
 
 if TYPE_CHECKING:
     from property_agent.agent.conversation import Conversation
-    from property_agent.telephony.record_stores import CallRecordStore
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,6 @@ class AgentRuntime:
         self.model = model or chat_model(settings, self.policy)
         self.checkpointer = checkpointer
         self._owns_memory = checkpointer is None  # then it also prunes it
-        self.call_records: CallRecordStore | None = None  # opened with the memory, at start
         self._exit = AsyncExitStack()
         self._janitor: MemoryJanitor | None = None
         self._agents: dict[str, Any] = {}
@@ -97,21 +96,16 @@ class AgentRuntime:
     def offline(self) -> bool:
         return isinstance(self.model, OfflinePolicyModel)
 
-    async def start(self) -> None:
+    async def start(self, also_prune: Sequence[Prunable] = ()) -> None:
+        """Open the memory (when not given one) and build the agents. `also_prune`: what the
+        app keeps beside the conversations (call records), pruned on the same TTL."""
         if self.checkpointer is None:
             self.checkpointer = await self._exit.enter_async_context(
                 open_checkpointer(self.settings.memory)
             )
-        if self.call_records is None:
-            # Phone-call records live with the conversation memory (same file or database).
-            from property_agent.telephony.record_stores import open_call_records
-
-            self.call_records = await self._exit.enter_async_context(
-                open_call_records(self.settings)
-            )
         if self._janitor is None and self._owns_memory:
             self._janitor = MemoryJanitor(
-                self.checkpointer, self.settings.memory.ttl_hours, records=self.call_records
+                self.checkpointer, self.settings.memory.ttl_hours, also=also_prune
             )
             self._janitor.start()
         tool = make_search_tool(self.search, self.settings.agent.tool_timeout_s)
