@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from contextlib import AsyncExitStack
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from contextlib import AsyncExitStack
+from typing import Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import ModelCallLimitMiddleware, ModelRetryMiddleware
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from property_agent.agent.conversation import Conversation
+from property_agent.agent.health import ModelHealth
 from property_agent.agent.memory import MemoryJanitor, Prunable, open_checkpointer
 from property_agent.agent.middleware import DedupToolCalls
 from property_agent.agent.models import chat_model
@@ -31,39 +32,7 @@ from property_agent.config import Settings
 from property_agent.observability.opik import Tracing
 from property_agent.search.service import PropertySearchService
 
-if TYPE_CHECKING:
-    from property_agent.agent.conversation import Conversation
-
 logger = logging.getLogger(__name__)
-
-
-class ModelHealth:
-    """Counts consecutive remote-model failures; after `threshold`, degrade for `cooldown_s`."""
-
-    def __init__(self, threshold: int = 2, cooldown_s: float = 60.0) -> None:
-        self.threshold = threshold
-        self.cooldown_s = cooldown_s
-        self._failures = 0
-        self._degraded_until = 0.0
-
-    @property
-    def degraded(self) -> bool:
-        return time.monotonic() < self._degraded_until
-
-    def failure(self) -> None:
-        self._failures += 1
-        if self._failures >= self.threshold and not self.degraded:
-            self._degraded_until = time.monotonic() + self.cooldown_s
-            self._failures = 0
-            logger.warning(
-                "Remote chat model failed %d turns in a row: answering with the offline policy "
-                "for %.0fs",
-                self.threshold,
-                self.cooldown_s,
-            )
-
-    def success(self) -> None:
-        self._failures = 0
 
 
 class AgentRuntime:
@@ -161,8 +130,6 @@ class AgentRuntime:
         return self._agents["primary"], self.offline
 
     def conversation(self, thread_id: str) -> Conversation:
-        from property_agent.agent.conversation import Conversation
-
         return Conversation(self, thread_id)
 
     async def aclose(self) -> None:

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from property_agent.api.deps import get_search_service
-from property_agent.api.schemas import SearchResponse
-from property_agent.domain import SearchRequest
+from property_agent.domain import SearchRequest, SearchResponse
 from property_agent.search.service import PropertySearchService
 
 router = APIRouter(prefix="/superlinked", tags=["search"])
