@@ -18,7 +18,7 @@ import pytest
 from fastapi import FastAPI
 
 from property_agent.agent.memory import open_checkpointer
-from property_agent.api.routes.call_records import router
+from property_agent.api.routes.calls import router
 from property_agent.config import Settings
 from property_agent.telephony.record_stores import (
     CallRecordStore,

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from property_agent import __version__
 from property_agent.agent.runtime import AgentRuntime
-from property_agent.api.routes import agent, call_records, calls, health, phone, search
+from property_agent.api.routes import agent, call, calls, health, superlinked, telephone
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
 from property_agent.telephony.record_stores import open_call_records
@@ -104,12 +104,9 @@ def create_app(
     app.state.settings = settings
     app.state.search_service = service
     app.state.agent_runtime = runtime
-    app.include_router(health.router)
-    app.include_router(search.router)
-    app.include_router(agent.router)
-    app.include_router(calls.router)
-    app.include_router(call_records.router)
-    app.include_router(phone.router)
+    # One module per URL prefix: /health, /superlinked, /agent, /call, /calls, /voice/telephone.
+    for routes in (health, superlinked, agent, call, calls, telephone):
+        app.include_router(routes.router)
 
     app.state.voice = voice
 
