@@ -6,6 +6,7 @@ app with just the state a router needs. `HTTPConnection` serves HTTP routes and 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, HTTPException
@@ -25,25 +26,21 @@ if TYPE_CHECKING:  # the voice layer takes seconds to import; `serve --no-voice`
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_settings(conn: HTTPConnection) -> Settings:
-    settings: Settings = conn.app.state.settings
-    return settings
+def _state(name: str) -> Callable[[HTTPConnection], Any]:
+    """A dependency returning `app.state.<name>`, set by the app factory."""
+
+    def get(conn: HTTPConnection) -> Any:
+        return getattr(conn.app.state, name)
+
+    get.__name__ = get.__qualname__ = f"get_{name}"
+    return get
 
 
-def get_search_service(conn: HTTPConnection) -> PropertySearchService:
-    service: PropertySearchService = conn.app.state.search_service
-    return service
-
-
-def get_agent_runtime(conn: HTTPConnection) -> AgentRuntime:
-    runtime: AgentRuntime = conn.app.state.agent_runtime
-    return runtime
-
-
-def get_call_records(conn: HTTPConnection) -> CallRecords:
-    """Kept with the conversation memory (`MEMORY__BACKEND`), opened in the app's lifespan."""
-    records: CallRecords = conn.app.state.call_records
-    return records
+get_settings: Callable[[HTTPConnection], Settings] = _state("settings")
+get_search_service: Callable[[HTTPConnection], PropertySearchService] = _state("search_service")
+get_agent_runtime: Callable[[HTTPConnection], AgentRuntime] = _state("agent_runtime")
+# Kept with the conversation memory (`MEMORY__BACKEND`), opened in the app's lifespan.
+get_call_records: Callable[[HTTPConnection], CallRecords] = _state("call_records")
 
 
 def get_voice(conn: HTTPConnection) -> VoiceStack | None:
