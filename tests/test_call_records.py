@@ -17,11 +17,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from property_agent.agent.memory import MemoryUnavailable, open_checkpointer
-from property_agent.api.routes.call_records import router
+from property_agent.agent.memory import open_checkpointer
+from property_agent.api.routes.calls import router
 from property_agent.config import Settings
 from property_agent.telephony.record_stores import (
     CallRecordStore,
+    CallRecordsUnavailable,
     InMemoryCallRecords,
     PostgresCallRecords,
     open_call_records,
@@ -335,7 +336,7 @@ async def test_postgres_instances_share_calls_and_survive_restart(pg_schema_url:
 async def test_bad_sqlite_path_names_the_setting(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    with pytest.raises(MemoryUnavailable, match="MEMORY__URL"):
+    with pytest.raises(CallRecordsUnavailable, match="MEMORY__URL"):
         async with open_call_records(settings_for("sqlite", str(blocker / "memory.sqlite"))):
             pass
 
@@ -343,7 +344,7 @@ async def test_bad_sqlite_path_names_the_setting(tmp_path: Path) -> None:
 @pytest.mark.unit
 async def test_unreachable_postgres_names_the_setting_without_password() -> None:
     url = "postgresql://agent:s3cret-pw@127.0.0.1:1/agent"
-    with pytest.raises(MemoryUnavailable) as caught:
+    with pytest.raises(CallRecordsUnavailable) as caught:
         async with open_call_records(settings_for("postgres", url)):
             pass
     message = str(caught.value)
@@ -517,3 +518,26 @@ def test_caller_thread_id_is_stable_keyed_and_hides_the_number() -> None:
     assert thread != caller_thread_id(NUMBER, "another-secret")
     assert thread.startswith("phone-")
     assert "600111222" not in thread and "1222" not in thread
+
+
+@pytest.mark.unit
+async def test_the_memory_janitor_prunes_call_records_with_the_conversations(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from property_agent.agent.memory import MemoryJanitor
+
+    store = InMemoryCallRecords()
+    await store.start(new_call(1, started_at=datetime.now(UTC) - timedelta(hours=2)))
+    await store.start(new_call(2, started_at=datetime.now(UTC)))
+    janitor = MemoryJanitor(InMemorySaver(), ttl_hours=1, interval_s=60, also=[store])
+    with caplog.at_level(logging.INFO, logger="property_agent.agent.memory"):
+        janitor.start()
+        for _ in range(200):
+            if await store.get(sid(1)) is None:
+                break
+            await asyncio.sleep(0.01)
+        await janitor.stop()
+    assert await store.get(sid(1)) is None and await store.get(sid(2)) is not None
+    assert "pruned 0 expired conversation(s) and 1 call record(s)" in caplog.text

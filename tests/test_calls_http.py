@@ -33,7 +33,8 @@ from twilio.http.response import Response as TwilioResponse
 from twilio.request_validator import RequestValidator
 from typer.testing import CliRunner
 
-from property_agent.api.routes import calls
+from property_agent.api.deps import get_twilio_http_client
+from property_agent.api.routes import call, telephone
 from property_agent.cli import app as cli_app
 from property_agent.config import Settings
 from property_agent.telephony.outbound import place_call
@@ -91,12 +92,13 @@ def twilio_settings(**overrides: Any) -> Settings:
 
 
 def make_app(settings: Settings, twilio_http: HttpClient | None = None) -> FastAPI:
-    """The calls router alone, as `create_app` mounts it."""
+    """The Twilio webhook and `POST /call` routers alone, as `create_app` mounts them."""
     app = FastAPI()
     app.state.settings = settings
-    app.include_router(calls.router)
+    app.include_router(telephone.router)
+    app.include_router(call.router)
     if twilio_http is not None:
-        app.dependency_overrides[calls.get_twilio_http_client] = lambda: twilio_http
+        app.dependency_overrides[get_twilio_http_client] = lambda: twilio_http
     return app
 
 

@@ -25,7 +25,6 @@ from property_agent.agent.memory import (
     MemoryUnavailable,
     open_checkpointer,
     prune_expired,
-    redact_url,
 )
 from property_agent.config import MemorySettings
 
@@ -154,19 +153,6 @@ async def test_postgres_unreachable_names_setting_without_password() -> None:
     assert "postgres" in message
     assert "agent:***@127.0.0.1:1" in message
     assert "s3cret-pw" not in message
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("postgresql://u:p%40ss@db:5432/x", "postgresql://u:***@db:5432/x"),
-        ("postgresql://db/x?user=u&password=hunter2", "postgresql://db/x?user=u&password=***"),
-        ("postgresql://u@db/x", "postgresql://u@db/x"),
-    ],
-)
-def test_redact_url_hides_passwords(url: str, shown: str) -> None:
-    assert redact_url(url) == shown
 
 
 async def test_prune_expired_deletes_only_stale_threads(saver: BaseCheckpointSaver[Any]) -> None:

@@ -20,7 +20,7 @@ import pytest
 from fastapi import FastAPI
 
 from property_agent.agent.runtime import AgentRuntime
-from property_agent.api.routes import phone
+from property_agent.api.routes import telephone
 from property_agent.search.service import PropertySearchService
 from property_agent.telephony.call import WELCOME_BACK
 from property_agent.telephony.codec import FRAME_BYTES, ulaw_decode
@@ -60,7 +60,7 @@ async def runtime(search_service: PropertySearchService) -> AsyncIterator[AgentR
 @pytest.fixture(scope="module")
 async def server() -> AsyncIterator[tuple[LocalServer, FastAPI]]:
     app = FastAPI()
-    app.include_router(phone.router)
+    app.include_router(telephone.router)
     async with LocalServer(app) as local:
         yield local, app
 

@@ -1,4 +1,5 @@
-"""The words the product speaks in: listings, search requests, parsed queries and results.
+"""The words the product speaks in: listings, search requests, parsed queries and results, and
+the phone numbers callers give.
 
 Plain pydantic models with no framework imports, so every layer (search, agent, voice, API) can
 share them.
@@ -6,10 +7,19 @@ share them.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
 Backend = Literal["in-memory", "qdrant"]
 MAX_QUERY_CHARS = 500
@@ -110,6 +120,34 @@ class SearchResult(BaseModel):
         return self.parsed.filters
 
 
+class SearchResponse(BaseModel):
+    """A search as the caller's side sees it: the endpoint's body, `property-agent search
+    --json` and the agent tool's artifact, so the three can never drift apart."""
+
+    status: Literal["success"] = "success"
+    query: str
+    count: int
+    filters: SearchFilters
+    properties: list[Property]
+    parser: str
+    flagged_places: list[FlaggedPlace]
+    relaxations: list[Relaxation]
+    hint: str | None
+
+    @classmethod
+    def from_result(cls, result: SearchResult) -> SearchResponse:
+        return cls(
+            query=result.query,
+            count=len(result.properties),
+            filters=result.filters,
+            properties=result.properties,
+            parser=result.parsed.parser,
+            flagged_places=list(result.parsed.flagged_places),
+            relaxations=result.relaxations,
+            hint=result.hint,
+        )
+
+
 QueryText = Annotated[
     StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUERY_CHARS)
 ]
@@ -122,3 +160,22 @@ class SearchRequest(BaseModel):
 
     query: QueryText
     limit: StrictInt = Field(default=3, ge=1, le=MAX_LIMIT)
+
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def is_e164(number: str) -> bool:
+    """`+34600111222`: a plus, a country code and at most 15 digits, no spaces."""
+    return bool(_E164.match(number))
+
+
+def _e164(number: str) -> str:
+    if not is_e164(number):
+        raise ValueError("must be an E.164 phone number such as +34600111222 (no spaces)")
+    return number
+
+
+PhoneNumber = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_e164)
+]

@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from langchain_core.messages import (
     AIMessage,
-    AIMessageChunk,
     BaseMessage,
     HumanMessage,
     ToolMessage,
@@ -26,27 +24,42 @@ from langchain_core.messages import (
 
 from property_agent.agent.events import (
     Event,
-    SentenceReady,
-    ToolFinished,
     ToolStarted,
     TurnFinished,
 )
-from property_agent.agent.middleware import call_key
 from property_agent.agent.offline.state import NOTE_KEY
-from property_agent.agent.sentences import SentenceSplitter
+from property_agent.agent.turn_events import TurnEvents, elapsed_ms, message_text
 
 if TYPE_CHECKING:
     from opik.types import DistributedTraceHeadersDict
 
-    from property_agent.agent.runtime import AgentRuntime
+    from property_agent.agent.health import ModelHealth
+    from property_agent.avatars import Avatar
+    from property_agent.config import Settings
+    from property_agent.observability.opik import Tracing
 
 logger = logging.getLogger(__name__)
 CANCELLED = "Cancelled: the turn failed before this search finished."
 _RECURSION_LIMIT = 40
 
 
+class ConversationRuntime(Protocol):
+    """What a conversation uses of the process's `AgentRuntime`, by shape: the runtime makes
+    conversations, so it imports this module and never the other way round."""
+
+    settings: Settings
+    avatar: Avatar
+    tracing: Tracing
+    health: ModelHealth
+    latencies: dict[str, list[dict[str, float]]]  # thread → per-turn stage timings
+
+    def agent_for_turn(self) -> tuple[Any, bool]:
+        """The agent to run this turn, and whether it is the degraded (offline) one."""
+        ...
+
+
 class Conversation:
-    def __init__(self, runtime: AgentRuntime, thread_id: str) -> None:
+    def __init__(self, runtime: ConversationRuntime, thread_id: str) -> None:
         if not thread_id or len(thread_id) > 200:
             raise ValueError("thread_id must be 1-200 characters")
         self.runtime = runtime
@@ -85,7 +98,7 @@ class Conversation:
         agent, offline = self.runtime.agent_for_turn()
         config = self._config(offline, trace_parent)
         message = HumanMessage(content=text.strip(), additional_kwargs={"at": _now()})
-        turn = _Turn()
+        turn = TurnEvents()
         try:
             async with asyncio.timeout(self.runtime.settings.agent.turn_timeout_s):
                 stream = agent.astream(
@@ -117,8 +130,8 @@ class Conversation:
             self.runtime.health.success()
         yield self._finish(turn)
 
-    def _finish(self, turn: _Turn, *, fallback: bool = False) -> TurnFinished:
-        turn.timings["total_ms"] = _ms(turn.began)
+    def _finish(self, turn: TurnEvents, *, fallback: bool = False) -> TurnFinished:
+        turn.timings["total_ms"] = elapsed_ms(turn.began)
         recorded = self.runtime.latencies.setdefault(self.thread_id, [])
         recorded.append(turn.timings)
         del recorded[:-200]
@@ -183,10 +196,10 @@ class Conversation:
         for m in history[0].values.get("messages", []):
             at = m.additional_kwargs.get("at") or first_seen.get(str(m.id), "")
             if isinstance(m, HumanMessage):
-                entries.append({"role": "user", "text": _text(m), "at": at})
+                entries.append({"role": "user", "text": message_text(m), "at": at})
             elif isinstance(m, AIMessage):
-                if _text(m).strip():  # said before its searches run ("Let me look for …")
-                    entries.append({"role": "agent", "text": _text(m), "at": at})
+                if message_text(m).strip():  # said before its searches run ("Let me look for …")
+                    entries.append({"role": "agent", "text": message_text(m), "at": at})
                 for call in m.tool_calls:
                     result = results.get(str(call["id"]))
                     data = result.artifact if result and isinstance(result.artifact, dict) else {}
@@ -215,76 +228,6 @@ class TurnReply(NamedTuple):
     text: str
     tool_calls: list[ToolStarted]
     fallback: bool
-
-
-class _Turn:
-    """One turn's bookkeeping: stream items in, events out, in the order they happen."""
-
-    def __init__(self) -> None:
-        self.began = time.perf_counter()
-        self.splitter = SentenceSplitter()
-        self.said: list[str] = []
-        self.seen: set[str] = set()  # tool calls already announced (repeats are suppressed)
-        self.announced: set[str] = set()  # ids of announced calls still waiting for a result
-        self.timings: dict[str, float] = {}
-        self._tool_began = 0.0
-
-    def sentence(self, text: str) -> SentenceReady:
-        self.timings.setdefault("first_sentence_ms", _ms(self.began))
-        self.said.append(text)
-        return SentenceReady(text)
-
-    def on_tokens(self, data: Any) -> list[Event]:
-        chunk, meta = data
-        if meta.get("langgraph_node") != "model" or not isinstance(
-            chunk, AIMessageChunk | AIMessage
-        ):
-            return []
-        return [self.sentence(done) for done in self.splitter.feed(_text(chunk))]
-
-    def on_update(self, data: Any) -> list[Event]:
-        events: list[Event] = []
-        for node, update in (data or {}).items():
-            messages = update.get("messages", []) if isinstance(update, dict) else []
-            for msg in messages:
-                if node == "model" and isinstance(msg, AIMessage):
-                    events += self.flush()
-                    events += self._calls(msg)
-                elif node == "tools" and isinstance(msg, ToolMessage):
-                    if msg.tool_call_id not in self.announced:
-                        continue  # a suppressed repeat: its result was already reported
-                    self.announced.discard(msg.tool_call_id)
-                    self.timings["tool_ms"] = self.timings.get("tool_ms", 0) + _ms(self._tool_began)
-                    result = msg.artifact if isinstance(msg.artifact, dict) else {}
-                    count = len(result.get("properties") or [])
-                    events.append(ToolFinished(str(msg.name), count, result))
-        return events
-
-    def _calls(self, msg: AIMessage) -> list[Event]:
-        events: list[Event] = []
-        for call in msg.tool_calls:
-            key = call_key(call["name"], call["args"])
-            if key not in self.seen:
-                self.seen.add(key)
-                self.announced.add(str(call["id"]))
-                self._tool_began = time.perf_counter()
-                events.append(ToolStarted(call["name"], dict(call["args"])))
-        return events
-
-    def flush(self) -> list[Event]:
-        rest = self.splitter.flush()
-        return [self.sentence(rest)] if rest else []
-
-
-def _text(message: BaseMessage) -> str:
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return "".join(c.get("text", "") if isinstance(c, dict) else str(c) for c in content)
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000, 1)
 
 
 def _now() -> str:

@@ -9,99 +9,80 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from property_agent.config import MemorySettings
-
-if TYPE_CHECKING:
-    from property_agent.telephony.record_stores import CallRecordStore
+from property_agent.storage import (
+    POSTGRES_EXTRA,
+    SQLITE_ERRORS,
+    StorageUnavailable,
+    location,
+    open_postgres_pool,
+    postgres_errors,
+    prepare_sqlite_file,
+    sqlite_path,
+    unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SQLITE_PATH = Path(".cache/memory.sqlite")
-CONNECT_TIMEOUT_S = 5  # libpq takes whole seconds; a dead host must not stall start-up for long
 POOL_MAX_SIZE = 10
 PRUNE_INTERVAL_S = 3600.0
-_SECRET_IN_URL = re.compile(r"(://[^:/@\s]+):[^@\s]*@")
-_SECRET_IN_QUERY = re.compile(r"(password=)[^&\s]+", re.IGNORECASE)
+STORE = "Conversation memory"
 
 
-class MemoryUnavailable(RuntimeError):
+class MemoryUnavailable(StorageUnavailable):
     """The configured memory store cannot be opened; the message says which setting to fix."""
 
 
-def redact_url(url: str) -> str:
-    """Hide the password in a database URL (`user:password@` → `user:***@`) before logging it."""
-    return _SECRET_IN_QUERY.sub(r"\1***", _SECRET_IN_URL.sub(r"\1:***@", url))
+class Prunable(Protocol):
+    """Anything kept beside the conversations on the same TTL (call records, leads): the janitor
+    prunes it without knowing what it holds."""
 
+    label: str  # what the janitor's log line calls its records: "call record(s)"
 
-def _unavailable(backend: str, url: str, exc: BaseException) -> MemoryUnavailable:
-    reason = " ".join(redact_url(str(exc)).split()) or type(exc).__name__
-    return MemoryUnavailable(
-        f"Conversation memory ({backend}) is unavailable at {redact_url(url)}. Check MEMORY__URL, "
-        f"or set MEMORY__BACKEND=memory to keep conversations in process. Cause: {reason}"
-    )
-
-
-def _sqlite_path(url: str | None) -> str:
-    """Accept a plain path or `sqlite:///path` (`sqlite:////abs/path` for an absolute one)."""
-    if not url:
-        return str(DEFAULT_SQLITE_PATH)
-    return url.removeprefix("sqlite:///")
+    async def prune_expired(self, ttl_hours: float) -> int:
+        """Delete what is older than `ttl_hours`; return how many."""
+        ...
 
 
 async def _open_sqlite(url: str | None, stack: AsyncExitStack) -> BaseCheckpointSaver[Any]:
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     try:
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_file(path)
         saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(path))
         await saver.setup()  # creates the tables now, so a bad path fails at start-up
-    except (OSError, sqlite3.Error) as exc:
-        raise _unavailable("sqlite", path, exc) from exc
+    except SQLITE_ERRORS as exc:
+        raise unavailable(MemoryUnavailable, STORE, "sqlite", path, exc) from exc
     return saver
 
 
 async def _open_postgres(url: str, stack: AsyncExitStack) -> BaseCheckpointSaver[Any]:
     try:
-        import psycopg
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
         from psycopg.rows import dict_row
-        from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+        errors = postgres_errors()
     except ImportError as exc:
-        raise MemoryUnavailable(
-            "MEMORY__BACKEND=postgres needs the postgres extra: "
-            "pip install 'property-phone-agent[postgres]'"
-        ) from exc
+        raise MemoryUnavailable(POSTGRES_EXTRA) from exc
     try:
-        # One direct connection first: it fails at once with libpq's reason (refused, bad
-        # password, no such database), where the pool would retry silently until its timeout.
-        probe = await psycopg.AsyncConnection.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
-        await probe.close()
-        pool = AsyncConnectionPool(
-            url,
-            open=False,
-            max_size=POOL_MAX_SIZE,
-            # As LangGraph documents for AsyncPostgresSaver on a pool.
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        # As LangGraph documents for AsyncPostgresSaver on a pool.
+        pool = await open_postgres_pool(
+            url, POOL_MAX_SIZE, autocommit=True, prepare_threshold=0, row_factory=dict_row
         )
         stack.push_async_callback(pool.close)
-        await pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
-        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        saver = AsyncPostgresSaver(pool)
         await saver.setup()
-    except (psycopg.Error, PoolTimeout) as exc:
+    except errors as exc:
         # `from None`: the chained psycopg error could carry the raw connection string.
-        raise _unavailable("postgres", url, exc) from None
+        raise unavailable(MemoryUnavailable, STORE, "postgres", url, exc) from None
     return saver
 
 
@@ -117,10 +98,11 @@ async def open_checkpointer(settings: MemorySettings) -> AsyncIterator[BaseCheck
             saver = await _open_postgres(settings.url or "", stack)
         else:
             saver = InMemorySaver()
-        where = redact_url(settings.url) if settings.url else "in process"
-        if settings.backend == "sqlite":
-            where = _sqlite_path(settings.url)
-        logger.info("Conversation memory: %s (%s)", settings.backend, where)
+        logger.info(
+            "Conversation memory: %s (%s)",
+            settings.backend,
+            location(settings.backend, settings.url),
+        )
         yield saver
 
 
@@ -162,7 +144,8 @@ async def prune_expired(
 
 
 class MemoryJanitor:
-    """Prunes expired conversations in the background so stored memory does not grow forever.
+    """Prunes expired conversations, and whatever is kept beside them (`also`), in the background
+    so stored memory does not grow forever.
 
     Runs at start and then every `interval_s`; an error is logged and retried next interval.
     """
@@ -172,10 +155,10 @@ class MemoryJanitor:
         saver: BaseCheckpointSaver[Any],
         ttl_hours: float,
         interval_s: float = PRUNE_INTERVAL_S,
-        records: CallRecordStore | None = None,
+        also: Sequence[Prunable] = (),
     ) -> None:
         self.saver = saver
-        self.records = records
+        self.also = list(also)
         self.ttl_hours = ttl_hours
         self.interval_s = interval_s
         self._task: asyncio.Task[None] | None = None
@@ -194,13 +177,12 @@ class MemoryJanitor:
     async def _run(self) -> None:
         while True:
             try:
-                pruned = await prune_expired(self.saver, self.ttl_hours)
-                calls = await self.records.prune_expired(self.ttl_hours) if self.records else 0
-                logger.info(
-                    "Memory janitor pruned %d expired conversation(s) and %d call record(s)",
-                    pruned,
-                    calls,
-                )
+                pruned = [
+                    f"{await prune_expired(self.saver, self.ttl_hours)} expired conversation(s)"
+                ]
+                for store in self.also:
+                    pruned.append(f"{await store.prune_expired(self.ttl_hours)} {store.label}")
+                logger.info("Memory janitor pruned %s", " and ".join(pruned))
             except Exception:
                 logger.exception("Memory janitor failed; retrying in %.0f s", self.interval_s)
             await asyncio.sleep(self.interval_s)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain.agents import create_agent
 from langchain.agents.middleware import ModelCallLimitMiddleware, ModelRetryMiddleware
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from property_agent.agent.memory import MemoryJanitor, open_checkpointer
+from property_agent.agent.conversation import Conversation
+from property_agent.agent.health import ModelHealth
+from property_agent.agent.memory import MemoryJanitor, Prunable, open_checkpointer
 from property_agent.agent.middleware import DedupToolCalls
 from property_agent.agent.models import chat_model
 from property_agent.agent.offline.model import OfflinePolicyModel
@@ -30,40 +32,7 @@ from property_agent.config import Settings
 from property_agent.observability.opik import Tracing
 from property_agent.search.service import PropertySearchService
 
-if TYPE_CHECKING:
-    from property_agent.agent.conversation import Conversation
-    from property_agent.telephony.record_stores import CallRecordStore
-
 logger = logging.getLogger(__name__)
-
-
-class ModelHealth:
-    """Counts consecutive remote-model failures; after `threshold`, degrade for `cooldown_s`."""
-
-    def __init__(self, threshold: int = 2, cooldown_s: float = 60.0) -> None:
-        self.threshold = threshold
-        self.cooldown_s = cooldown_s
-        self._failures = 0
-        self._degraded_until = 0.0
-
-    @property
-    def degraded(self) -> bool:
-        return time.monotonic() < self._degraded_until
-
-    def failure(self) -> None:
-        self._failures += 1
-        if self._failures >= self.threshold and not self.degraded:
-            self._degraded_until = time.monotonic() + self.cooldown_s
-            self._failures = 0
-            logger.warning(
-                "Remote chat model failed %d turns in a row: answering with the offline policy "
-                "for %.0fs",
-                self.threshold,
-                self.cooldown_s,
-            )
-
-    def success(self) -> None:
-        self._failures = 0
 
 
 class AgentRuntime:
@@ -87,7 +56,6 @@ class AgentRuntime:
         self.model = model or chat_model(settings, self.policy)
         self.checkpointer = checkpointer
         self._owns_memory = checkpointer is None  # then it also prunes it
-        self.call_records: CallRecordStore | None = None  # opened with the memory, at start
         self._exit = AsyncExitStack()
         self._janitor: MemoryJanitor | None = None
         self._agents: dict[str, Any] = {}
@@ -97,21 +65,16 @@ class AgentRuntime:
     def offline(self) -> bool:
         return isinstance(self.model, OfflinePolicyModel)
 
-    async def start(self) -> None:
+    async def start(self, also_prune: Sequence[Prunable] = ()) -> None:
+        """Open the memory (when not given one) and build the agents. `also_prune`: what the
+        app keeps beside the conversations (call records), pruned on the same TTL."""
         if self.checkpointer is None:
             self.checkpointer = await self._exit.enter_async_context(
                 open_checkpointer(self.settings.memory)
             )
-        if self.call_records is None:
-            # Phone-call records live with the conversation memory (same file or database).
-            from property_agent.telephony.record_stores import open_call_records
-
-            self.call_records = await self._exit.enter_async_context(
-                open_call_records(self.settings)
-            )
         if self._janitor is None and self._owns_memory:
             self._janitor = MemoryJanitor(
-                self.checkpointer, self.settings.memory.ttl_hours, records=self.call_records
+                self.checkpointer, self.settings.memory.ttl_hours, also=also_prune
             )
             self._janitor.start()
         tool = make_search_tool(self.search, self.settings.agent.tool_timeout_s)
@@ -167,8 +130,6 @@ class AgentRuntime:
         return self._agents["primary"], self.offline
 
     def conversation(self, thread_id: str) -> Conversation:
-        from property_agent.agent.conversation import Conversation
-
         return Conversation(self, thread_id)
 
     async def aclose(self) -> None:

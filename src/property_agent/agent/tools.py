@@ -14,8 +14,7 @@ from typing import Any
 from langchain_core.tools import BaseTool, StructuredTool
 
 from property_agent.agent.offline.phrases import speak_criteria
-from property_agent.api.schemas import SearchResponse
-from property_agent.domain import SearchResult
+from property_agent.domain import SearchResponse, SearchResult
 from property_agent.search.service import PropertySearchService, SearchUnavailable
 
 logger = logging.getLogger(__name__)

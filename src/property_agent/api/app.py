@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +16,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from property_agent import __version__
 from property_agent.agent.runtime import AgentRuntime
-from property_agent.api.routes import agent, call_records, calls, health, phone, search
+from property_agent.api.routes import agent, call, calls, health, superlinked, telephone
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
+from property_agent.telephony.record_stores import open_call_records
 
 if TYPE_CHECKING:
     from property_agent.voice.stack import VoiceStack
@@ -49,7 +50,8 @@ def create_app(
     """Build the app. Services passed in are used as they are (their owner starts and closes
     them); otherwise the app creates them: the agent (avatar, model, memory) and the voice
     engines are validated here, memory opens at start-up, the search index loads and the voice
-    models warm up in the background. `with_voice=False` serves the API only."""
+    models warm up in the background. The app always opens the call records itself, beside the
+    memory, for its lifespan. `with_voice=False` serves the API only."""
     path = check_data_path(settings, data_path)
     owned_search = search_service is None
     service = search_service or PropertySearchService(settings)
@@ -68,26 +70,30 @@ def create_app(
             await runtime.warm_up()  # the intent head needs the index's encoder
 
         loading = asyncio.create_task(load(), name="load-index") if owned_search else None
-        if owned_agent:
-            await runtime.start()
-        app.state.call_records = runtime.call_records
-        warming = (
-            asyncio.create_task(voice.warm_up(), name="voice-warm-up")
-            if owned_voice and voice is not None
-            else None
-        )
-        try:
-            yield
-        finally:
-            if warming is not None:
-                warming.cancel()
-            if owned_voice and voice is not None:
-                await voice.aclose()
-            if loading is not None:
-                loading.cancel()
-                await service.aclose()
+        async with AsyncExitStack() as stack:
+            # Phone-call records live with the conversation memory (same file or database); the
+            # runtime's memory janitor prunes them with the conversations.
+            records = await stack.enter_async_context(open_call_records(settings))
+            app.state.call_records = records
             if owned_agent:
-                await runtime.aclose()
+                await runtime.start(also_prune=[records])
+            warming = (
+                asyncio.create_task(voice.warm_up(), name="voice-warm-up")
+                if owned_voice and voice is not None
+                else None
+            )
+            try:
+                yield
+            finally:
+                if warming is not None:
+                    warming.cancel()
+                if owned_voice and voice is not None:
+                    await voice.aclose()
+                if loading is not None:
+                    loading.cancel()
+                    await service.aclose()
+                if owned_agent:
+                    await runtime.aclose()
 
     app = FastAPI(
         title="property-phone-agent",
@@ -98,12 +104,9 @@ def create_app(
     app.state.settings = settings
     app.state.search_service = service
     app.state.agent_runtime = runtime
-    app.include_router(health.router)
-    app.include_router(search.router)
-    app.include_router(agent.router)
-    app.include_router(calls.router)
-    app.include_router(call_records.router)
-    app.include_router(phone.router)
+    # One module per URL prefix: /health, /superlinked, /agent, /call, /calls, /voice/telephone.
+    for routes in (health, superlinked, agent, call, calls, telephone):
+        app.include_router(routes.router)
 
     app.state.voice = voice
 

@@ -1,5 +1,5 @@
-"""Response bodies of the public API. `SearchResponse` is also what `property-agent search --json`
-prints, so the CLI and the endpoint can never drift apart."""
+"""Request and response bodies of the public API. The search body, `SearchResponse`, lives with
+the search models in `domain` (the agent's tool returns it too); it is re-exported here."""
 
 from __future__ import annotations
 
@@ -8,41 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, StringConstraints
 
-from property_agent.domain import (
-    Backend,
-    FlaggedPlace,
-    Property,
-    Relaxation,
-    SearchFilters,
-    SearchResult,
-)
-from property_agent.telephony.records import is_e164
-
-
-class SearchResponse(BaseModel):
-    status: Literal["success"] = "success"
-    query: str
-    count: int
-    filters: SearchFilters
-    properties: list[Property]
-    parser: str
-    flagged_places: list[FlaggedPlace]
-    relaxations: list[Relaxation]
-    hint: str | None
-
-    @classmethod
-    def from_result(cls, result: SearchResult) -> SearchResponse:
-        return cls(
-            query=result.query,
-            count=len(result.properties),
-            filters=result.filters,
-            properties=result.properties,
-            parser=result.parsed.parser,
-            flagged_places=list(result.parsed.flagged_places),
-            relaxations=result.relaxations,
-            hint=result.hint,
-        )
-
+from property_agent.domain import Backend, PhoneNumber
+from property_agent.domain import SearchResponse as SearchResponse  # re-exported for the CLI
 
 HealthStatus = Literal["healthy", "loading", "unhealthy"]
 
@@ -103,21 +70,12 @@ class TranscriptResponse(BaseModel):
     turns: list[TranscriptEntry]
 
 
-def _e164(number: str) -> str:
-    if not is_e164(number):
-        raise ValueError("must be an E.164 phone number such as +34600111222 (no spaces)")
-    return number
-
-
 def _http_url(url: str) -> str:
     if not re.match(r"^https?://[^\s/]+\S*$", url):
         raise ValueError("must be an http:// or https:// URL Twilio can fetch TwiML from")
     return url
 
 
-PhoneNumber = Annotated[
-    StrictStr, StringConstraints(strip_whitespace=True, max_length=20), AfterValidator(_e164)
-]
 TwimlUrl = Annotated[
     StrictStr, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_http_url)
 ]

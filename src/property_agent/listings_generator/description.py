@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from property_agent.listings_generator import sentences
+import property_agent.listings_generator.sentences as sentences
 from property_agent.listings_generator.homes import AREA, Home
 from property_agent.listings_generator.templates import (
     ADJECTIVES,

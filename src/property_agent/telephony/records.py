@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from property_agent.domain import is_e164
+
 Role = Literal["user", "agent", "tool"]
 Outcome = Literal[
     "in-progress",  # still talking
@@ -102,7 +104,6 @@ class CallRecords(ABC):
         return None
 
 
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 # E.164 country codes are prefix-free: these are the one- and two-digit ones; all others have three.
 _SHORT_COUNTRY_CODES = frozenset(
     "1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "
@@ -111,10 +112,6 @@ _SHORT_COUNTRY_CODES = frozenset(
 # What carriers (and Twilio) put in `From` when the caller hides their number: the words spelled
 # on a keypad (ANONYMOUS, RESTRICTED, UNAVAILABLE, BLOCKED, UNKNOWN). They are not callers.
 _WITHHELD_NUMBERS = frozenset({"+266696687", "+7378742833", "+86282452253", "+2562533", "+8656696"})
-
-
-def is_e164(number: str) -> bool:
-    return bool(_E164.match(number))
 
 
 def _country_code(digits: str) -> str:

@@ -16,8 +16,9 @@ from typing import Any
 from property_agent.agent.conversation import Conversation
 from property_agent.agent.events import Event
 from property_agent.config import Settings
+from property_agent.domain import is_e164
 from property_agent.telephony.protocol import Start
-from property_agent.telephony.records import caller_thread_id, is_e164, redact_number
+from property_agent.telephony.records import caller_thread_id, redact_number
 
 FALLBACK_SECRET = "property-phone-agent/caller-ids"
 

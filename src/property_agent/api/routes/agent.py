@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
-from property_agent.agent.runtime import AgentRuntime
-from property_agent.api.deps import get_agent_runtime
+from property_agent.api.deps import RuntimeDep
 from property_agent.api.schemas import (
     ChatRequest,
     ChatResponse,
@@ -18,11 +17,10 @@ from property_agent.api.schemas import (
 )
 
 router = APIRouter(prefix="/agent", tags=["agent"])
-Runtime = Annotated[AgentRuntime, Depends(get_agent_runtime)]
 
 
 @router.post("/chat", response_model=ChatResponse)
-async def chat(body: ChatRequest, runtime: Runtime) -> ChatResponse:
+async def chat(body: ChatRequest, runtime: RuntimeDep) -> ChatResponse:
     """One turn of the conversation `thread_id` (the same id resumes it)."""
     turn = await runtime.conversation(body.thread_id).reply(body.message)
     return ChatResponse(
@@ -35,7 +33,7 @@ async def chat(body: ChatRequest, runtime: Runtime) -> ChatResponse:
 
 @router.get("/chat/{thread_id}", response_model=TranscriptResponse)
 async def transcript(
-    thread_id: Annotated[ThreadId, Path()], runtime: Runtime
+    thread_id: Annotated[ThreadId, Path()], runtime: RuntimeDep
 ) -> TranscriptResponse:
     """Every turn so far, with searches, result counts, times and stage latencies."""
     turns = await runtime.conversation(thread_id).transcript()

@@ -1,80 +1,85 @@
-"""Twilio voice: the inbound webhook that connects a call to our Media Stream, and `POST /call`
-to dial out."""
+"""`GET /calls` and `GET /calls/{call_sid}`: what the agency reads after a call (API key only).
+
+The store is kept with the conversation memory (`MEMORY__BACKEND`), opened in the app's lifespan.
+"""
 
 from __future__ import annotations
 
-import logging
-from typing import Annotated
-from urllib.parse import parse_qsl
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
-from starlette.datastructures import ImmutableMultiDict
-from twilio.http import HttpClient
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
-from property_agent.api.deps import get_settings, require_api_key
-from property_agent.api.schemas import CallRequest, CallResponse
-from property_agent.config import Settings
-from property_agent.telephony.outbound import TwilioCallFailed, TwilioNotConfigured, place_call
-from property_agent.telephony.records import redact_number
-from property_agent.telephony.signature import SIGNATURE_HEADER, signature_problem, signed_url
-from property_agent.telephony.twiml import (
-    INCOMING_PATH,
-    media_stream_twiml,
-    public_base_url,
-    websocket_url,
-)
+from property_agent.api.deps import CallRecordsDep, SettingsDep, require_api_key
 
-logger = logging.getLogger(__name__)
-router = APIRouter(tags=["telephony"])
+router = APIRouter(prefix="/calls", tags=["calls"], dependencies=[Depends(require_api_key)])
+
+CALL_SID_PATTERN = r"^CA[0-9a-fA-F]{32}$"
+IsoTime = Annotated[str, Field(description="ISO 8601 with its UTC offset")]
 
 
-def get_twilio_http_client() -> HttpClient | None:
-    """The HTTP client twilio's REST client uses; None is twilio's own. Tests override it."""
-    return None
+class CallTurnOut(BaseModel):
+    """One line of the call; agent turns may add `interrupted`, tool turns their details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["user", "agent", "tool"]
+    text: str
+    at: IsoTime
 
 
-@router.post(INCOMING_PATH, response_class=Response)
-async def incoming_call(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> Response:
-    """Twilio's voice webhook: answer with TwiML that streams the call to our handler, passing
-    the caller's number and the CallSid. With TWILIO__AUTH_TOKEN set, unsigned requests get 403.
-    """
-    # Twilio posts application/x-www-form-urlencoded; parsing it here needs no multipart extra.
-    body = (await request.body()).decode("utf-8", errors="replace")
-    form: ImmutableMultiDict[str, str] = ImmutableMultiDict(parse_qsl(body, keep_blank_values=True))
-    base = public_base_url(request, settings)
-    token = settings.twilio.auth_token
-    if token is not None:
-        url = signed_url(base, request.url.path, request.url.query)
-        problem = signature_problem(
-            token.get_secret_value(), url, form, request.headers.get(SIGNATURE_HEADER)
+class CallSummary(BaseModel):
+    call_sid: str
+    thread_id: str
+    caller: str = Field(alias="from", description="Redacted, e.g. +34*****1222")
+    started_at: IsoTime
+    ended_at: IsoTime | None
+    outcome: str
+
+
+class CallListItem(CallSummary):
+    turn_count: int
+
+
+class CallList(BaseModel):
+    calls: list[CallListItem]
+
+
+class CallDetail(CallSummary):
+    turns: list[CallTurnOut]
+
+
+@router.get("", response_model=CallList)
+async def list_calls(
+    records: CallRecordsDep,
+    settings: SettingsDep,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=1000, description="How many calls (default TELEPHONY__RECORDS_LIMIT)"),
+    ] = None,
+) -> dict[str, Any]:
+    """The latest calls first, without their turns."""
+    calls = await records.recent(limit or settings.telephony.records_limit)
+    return {
+        "calls": [
+            {**call.as_json(with_turns=False), "turn_count": len(call.turns)} for call in calls
+        ]
+    }
+
+
+@router.get("/{call_sid}", response_model=CallDetail)
+async def get_call(
+    call_sid: Annotated[
+        str, Path(pattern=CALL_SID_PATTERN, description="Twilio CallSid: CA + 32 hex digits")
+    ],
+    records: CallRecordsDep,
+) -> dict[str, Any]:
+    """One call with every turn: what the caller said, what they heard, the searches run."""
+    record = await records.get(call_sid)
+    if record is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"No record of call {call_sid}: it did not reach this agent or is older "
+            "than MEMORY__TTL_HOURS.",
         )
-        if problem:
-            logger.warning("Rejected voice webhook: %s", problem)
-            raise HTTPException(status_code=403, detail=problem)
-    else:
-        logger.debug("TWILIO__AUTH_TOKEN is unset: voice webhook signatures are not checked")
-    caller, call_sid = form.get("From") or None, form.get("CallSid") or None
-    logger.info("Incoming call %s from %s", call_sid, redact_number(caller))
-    twiml = media_stream_twiml(websocket_url(base), caller, call_sid)
-    return Response(twiml, media_type="application/xml")
-
-
-@router.post("/call", response_model=CallResponse, dependencies=[Depends(require_api_key)])
-async def make_call(
-    body: CallRequest,
-    settings: Annotated[Settings, Depends(get_settings)],
-    http_client: Annotated[HttpClient | None, Depends(get_twilio_http_client)],
-) -> CallResponse:
-    """Place an outbound call through Twilio: when answered, Twilio fetches `voice_agent_url`
-    (normally `<PUBLIC_BASE_URL>/voice/telephone/incoming`). Needs `Authorization: Bearer`."""
-    try:
-        sid = await place_call(
-            settings, body.from_number, body.to_number, body.voice_agent_url, http_client
-        )
-    except TwilioNotConfigured as exc:
-        raise HTTPException(status_code=503, detail=str(exc)) from None
-    except TwilioCallFailed as exc:
-        raise HTTPException(status_code=502, detail=str(exc)) from None
-    return CallResponse(sid=sid)
+    return record.as_json()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Response
-
-from property_agent.api.deps import get_search_service
+from property_agent.api.deps import SearchServiceDep
 from property_agent.api.schemas import HealthResponse, HealthStatus, IndexInfo
-from property_agent.search.service import IndexState, PropertySearchService
+from property_agent.search.service import IndexState
 
 router = APIRouter(tags=["health"])
 _STATUS: dict[IndexState, HealthStatus] = {
@@ -19,9 +17,7 @@ _STATUS: dict[IndexState, HealthStatus] = {
 
 
 @router.get("/health", response_model=HealthResponse)
-async def health(
-    response: Response, service: Annotated[PropertySearchService, Depends(get_search_service)]
-) -> HealthResponse:
+async def health(response: Response, service: SearchServiceDep) -> HealthResponse:
     status = service.status()
     if status.state is not IndexState.READY:
         response.status_code = 503

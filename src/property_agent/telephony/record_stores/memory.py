@@ -5,19 +5,9 @@ from __future__ import annotations
 import copy
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
-
-# `_sqlite_path`: the very file the checkpointer opens, so the two never disagree on it.
-from property_agent.telephony.records import (
-    CallRecord,
-    CallTurn,
-    Outcome,
-)
-
-if TYPE_CHECKING:
-    pass
 
 from property_agent.telephony.record_stores.base import CallRecordStore, unknown_call, utc
+from property_agent.telephony.records import CallRecord, CallTurn, Outcome
 
 logger = logging.getLogger(__name__)
 

@@ -3,39 +3,18 @@ instance sees every call."""
 
 from __future__ import annotations
 
-import logging
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-# `_sqlite_path`: the very file the checkpointer opens, so the two never disagree on it.
-from property_agent.agent.memory import (
-    CONNECT_TIMEOUT_S,
-)
-from property_agent.telephony.records import (
-    CallRecord,
-    CallTurn,
-    Outcome,
-)
+from property_agent.storage import CONNECT_TIMEOUT_S, open_postgres_pool, postgres_errors
+from property_agent.telephony.record_stores.base import SqlCallRecords
 
 if TYPE_CHECKING:
     from psycopg_pool import AsyncConnectionPool
 
-from property_agent.telephony.record_stores.base import (
-    CallRecordStore,
-    best_effort,
-    details_json,
-    group_turns,
-    record_from_row,
-    unknown_call,
-    utc,
-)
-
-logger = logging.getLogger(__name__)
-
 POOL_MAX_SIZE = 5
-
-
-_PG_SCHEMA = """
+_SETUP_LOCK = 0x63616C6C  # advisory lock id ("call"): instances starting together take turns
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS call_records (
     call_sid TEXT PRIMARY KEY,
     thread_id TEXT NOT NULL,
@@ -59,137 +38,46 @@ CREATE INDEX IF NOT EXISTS call_turns_by_call ON call_turns (call_sid, id);
 """
 
 
-def pg_errors() -> tuple[type[Exception], ...]:
-    """What a database or pool failure raises (psycopg is the optional postgres extra)."""
-    import psycopg
-    from psycopg_pool import PoolTimeout
-
-    return (psycopg.Error, PoolTimeout)
-
-
-_PG_SETUP_LOCK = 0x63616C6C  # advisory lock id ("call"): instances starting together take turns
-_PG_RECORD = "SELECT call_sid, thread_id, caller, started_at, ended_at, outcome FROM call_records"
-_PG_TURNS = "SELECT call_sid, role, text, at, interrupted, details FROM call_turns"
-
-
-class PostgresCallRecords(CallRecordStore):
+class PostgresCallRecords(SqlCallRecords):
     """Records in the MEMORY__URL database (`MEMORY__BACKEND=postgres`), shared by every API
     instance. A pool of autocommit connections; each write is one statement."""
 
+    STARTED, ENDED, AT, SEQ = "started_at", "ended_at", "at", "seq"
+    MARK, JSON_MARK = "%s", "%s::json"
+
     def __init__(self, pool: AsyncConnectionPool[Any], errors: tuple[type[Exception], ...]):
         self._pool = pool
-        self._errors = errors
+        self.errors = errors
 
     @classmethod
     async def open(cls, url: str) -> PostgresCallRecords:
         """Raises `ImportError` without the postgres extra, psycopg or pool errors otherwise."""
-        import psycopg
-        from psycopg_pool import AsyncConnectionPool
-
-        # A direct connection first: it fails at once with libpq's reason.
-        probe = await psycopg.AsyncConnection.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
-        await probe.close()
-        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
-            url,
-            open=False,
-            max_size=POOL_MAX_SIZE,
-            timeout=CONNECT_TIMEOUT_S,  # a dead database must not stall a call's turn for long
-            kwargs={"autocommit": True},
+        errors = postgres_errors()
+        # A short checkout timeout: a dead database must not stall a call's turn for long.
+        pool = await open_postgres_pool(
+            url, POOL_MAX_SIZE, checkout_timeout_s=CONNECT_TIMEOUT_S, autocommit=True
         )
         try:
-            await pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
             async with pool.connection() as conn, conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_SETUP_LOCK,))
-                for statement in filter(str.strip, _PG_SCHEMA.split(";")):
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+                for statement in filter(str.strip, _SCHEMA.split(";")):
                     await conn.execute(statement)
         except BaseException:
             await pool.close()
             raise
-        return cls(pool, pg_errors())
+        return cls(pool, errors)
 
-    async def start(self, record: CallRecord) -> None:
-        with best_effort("start", record.call_sid, self._errors):
-            async with self._pool.connection() as conn:
-                cursor = await conn.execute(
-                    "INSERT INTO call_records "
-                    "(call_sid, thread_id, caller, started_at, ended_at, outcome) "
-                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (call_sid) DO NOTHING",
-                    (
-                        record.call_sid,
-                        record.thread_id,
-                        record.caller,
-                        utc(record.started_at),
-                        utc(record.ended_at) if record.ended_at else None,
-                        record.outcome,
-                    ),
-                )
-                inserted = cursor.rowcount
-            if inserted:
-                for turn in record.turns:
-                    await self.add_turn(record.call_sid, turn)
-
-    async def add_turn(self, call_sid: str, turn: CallTurn) -> None:
-        # A foreign-key error means the call was pruned mid-insert: the same as an unknown call.
-        with best_effort("turn", call_sid, self._errors):
-            async with self._pool.connection() as conn:
-                cursor = await conn.execute(
-                    "INSERT INTO call_turns (call_sid, role, text, at, interrupted, details) "
-                    "SELECT call_sid, %s, %s, %s, %s, %s::json FROM call_records "
-                    "WHERE call_sid = %s",
-                    (
-                        turn.role,
-                        turn.text,
-                        utc(turn.at),
-                        turn.interrupted,
-                        details_json(turn),
-                        call_sid,
-                    ),
-                )
-                if not cursor.rowcount:
-                    unknown_call(call_sid, "turn")
-
-    async def finish(
-        self, call_sid: str, outcome: Outcome, ended_at: datetime | None = None
-    ) -> None:
-        with best_effort("finish", call_sid, self._errors):
-            async with self._pool.connection() as conn:
-                cursor = await conn.execute(
-                    "UPDATE call_records SET ended_at = COALESCE(ended_at, %s), "
-                    "outcome = CASE WHEN ended_at IS NULL THEN %s ELSE outcome END "
-                    "WHERE call_sid = %s",
-                    (utc(ended_at or datetime.now(UTC)), outcome, call_sid),
-                )
-                if not cursor.rowcount:
-                    unknown_call(call_sid, "finish")
-
-    async def get(self, call_sid: str) -> CallRecord | None:
-        found = await self._records(f"{_PG_RECORD} WHERE call_sid = %s", (call_sid,))
-        return found[0] if found else None
-
-    async def recent(self, limit: int) -> list[CallRecord]:
-        return await self._records(
-            f"{_PG_RECORD} ORDER BY started_at DESC, seq DESC LIMIT %s", (limit,)
-        )
-
-    async def _records(self, query: str, args: tuple[Any, ...]) -> list[CallRecord]:
+    async def _execute(self, query: str, args: Sequence[Any]) -> int:
         async with self._pool.connection() as conn:
-            rows = await (await conn.execute(query, args)).fetchall()
-            if not rows:
-                return []
-            sids = [row[0] for row in rows]
-            cursor = await conn.execute(
-                f"{_PG_TURNS} WHERE call_sid = ANY(%s) ORDER BY id", (sids,)
-            )
-            turns = group_turns(await cursor.fetchall())
-        return [record_from_row(row, turns.get(row[0], [])) for row in rows]
-
-    async def prune(self, older_than: datetime) -> int:
-        async with self._pool.connection() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM call_records WHERE COALESCE(ended_at, started_at) < %s",
-                (utc(older_than),),
-            )
+            cursor = await conn.execute(query, args)
             return int(cursor.rowcount)
+
+    async def _fetch(self, query: str, args: Sequence[Any]) -> list[Sequence[Any]]:
+        async with self._pool.connection() as conn:
+            return list(await (await conn.execute(query, args)).fetchall())
+
+    def _one_of(self, values: list[str]) -> tuple[str, Sequence[Any]]:
+        return "= ANY(%s)", (values,)
 
     async def aclose(self) -> None:
         await self._pool.close()

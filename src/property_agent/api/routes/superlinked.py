@@ -1,23 +1,17 @@
-"""`POST /superlinked/search`: plain-English property search."""
+"""`/superlinked`: `POST /superlinked/search`, plain-English property search."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends
-
-from property_agent.api.deps import get_search_service
-from property_agent.api.schemas import SearchResponse
-from property_agent.domain import SearchRequest
-from property_agent.search.service import PropertySearchService
+from property_agent.api.deps import SearchServiceDep
+from property_agent.domain import SearchRequest, SearchResponse
 
 router = APIRouter(prefix="/superlinked", tags=["search"])
 
 
 @router.post("/search", response_model=SearchResponse)
-async def search(
-    body: SearchRequest, service: Annotated[PropertySearchService, Depends(get_search_service)]
-) -> SearchResponse:
+async def search(body: SearchRequest, service: SearchServiceDep) -> SearchResponse:
     """Search listings with a sentence such as "three bedrooms in Chamberí under half a million".
 
     Returns the filters understood from the sentence, the listings that meet all of them, and
