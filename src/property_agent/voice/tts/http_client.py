@@ -1,15 +1,17 @@
-"""The HTTP side shared by the remote speech providers: one client per provider, errors as
-`TTSError` naming the provider and status, never the API key."""
+"""The HTTP side shared by the remote speech providers: one client per provider, the streamed
+body decoded to PCM as it arrives, errors as `TTSError` naming the provider and status, never
+the API key."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 
-from property_agent.voice.tts.base import TTSError
+from property_agent.voice.tts.base import AudioChunk, TTSError
+from property_agent.voice.tts.pcm import PcmDecoder
 
 _ERROR_BODY_CHARS = 300
 
@@ -41,6 +43,26 @@ class SpeechClient:
                 yield response
         except httpx.HTTPError as exc:
             raise TTSError(f"{self._provider}: {type(exc).__name__} from {url}: {exc}") from exc
+
+    async def pcm(
+        self,
+        url: str,
+        payload: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        sample_rate: int,
+        body: Callable[[httpx.Response], AsyncIterator[bytes]] = httpx.Response.aiter_bytes,
+    ) -> AsyncIterator[AudioChunk]:
+        """POST `payload` and yield its audio as it streams in: `body` picks the audio bytes
+        out of the response (raw PCM or WAV by default); an answer with no audio is an error."""
+        decoder = PcmDecoder(sample_rate, self._provider)
+        async with self.post(url, payload, headers) as response:
+            async for data in body(response):
+                samples = decoder.feed(data)
+                if samples is not None:
+                    yield decoder.sample_rate, samples
+        if decoder.samples_out == 0:
+            raise TTSError(f"{self._provider}: no audio came back from {url}")
 
     async def aclose(self) -> None:
         if self._client is not None:

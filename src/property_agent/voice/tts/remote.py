@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Self
 
 from property_agent.config import Settings
 from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
 from property_agent.voice.tts.http_client import SpeechClient
-from property_agent.voice.tts.pcm import PcmDecoder
 
 DEFAULT_VOICE = "tara"
 SAMPLE_RATE = 24_000
@@ -49,7 +49,7 @@ class RemoteOrpheusTTS(TTS):
         self._client = SpeechClient(self.name, timeout_s)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RemoteOrpheusTTS:
+    def from_settings(cls, settings: Settings) -> Self:
         key = settings.tts.remote_api_key
         return cls(
             url=settings.tts.remote_url,
@@ -63,9 +63,7 @@ class RemoteOrpheusTTS(TTS):
     def sample_rate(self) -> int:
         return SAMPLE_RATE
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
+    def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         payload = {
             "model": self._model,
             "input": text,
@@ -75,14 +73,7 @@ class RemoteOrpheusTTS(TTS):
             "speed": self._speed,
         }
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        decoder = PcmDecoder(SAMPLE_RATE, self.name)
-        async with self._client.post(self._url, payload, headers) as response:
-            async for data in response.aiter_bytes():
-                samples = decoder.feed(data)
-                if samples is not None:
-                    yield decoder.sample_rate, samples
-        if decoder.samples_out == 0:
-            raise TTSError(f"orpheus-remote: no audio came back from {self._url}")
+        return self._client.pcm(self._url, payload, headers, sample_rate=SAMPLE_RATE)
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -11,14 +11,13 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
 from property_agent.config import Settings
 from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
 from property_agent.voice.tts.http_client import SpeechClient
-from property_agent.voice.tts.pcm import PcmDecoder
 
 TOGETHER_URL = "https://api.together.xyz/v1/audio/speech"
 DEFAULT_VOICE = "tara"
@@ -50,7 +49,7 @@ class TogetherOrpheusTTS(TTS):
         self._client = SpeechClient(self.name, timeout_s)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TogetherOrpheusTTS:
+    def from_settings(cls, settings: Settings) -> Self:
         key = settings.tts.together_api_key
         return cls(
             api_key=key.get_secret_value() if key else None,
@@ -62,9 +61,7 @@ class TogetherOrpheusTTS(TTS):
     def sample_rate(self) -> int:
         return SAMPLE_RATE
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
+    def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         payload = {
             "model": self._model,
             "input": text,
@@ -75,14 +72,9 @@ class TogetherOrpheusTTS(TTS):
             "sample_rate": SAMPLE_RATE,
         }
         headers = {"Authorization": f"Bearer {self._api_key}"}
-        decoder = PcmDecoder(SAMPLE_RATE, self.name)
-        async with self._client.post(self._url, payload, headers) as response:
-            async for data in _audio_bytes(response):
-                samples = decoder.feed(data)
-                if samples is not None:
-                    yield decoder.sample_rate, samples
-        if decoder.samples_out == 0:
-            raise TTSError(f"together: no audio came back for {len(text)} characters of text")
+        return self._client.pcm(
+            self._url, payload, headers, sample_rate=SAMPLE_RATE, body=_audio_bytes
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
