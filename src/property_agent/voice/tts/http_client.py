@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from property_agent.voice.tts.base import AudioChunk, TTSError
+from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
 from property_agent.voice.tts.pcm import PcmDecoder
 
 _ERROR_BODY_CHARS = 300
@@ -68,3 +68,44 @@ class SpeechClient:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+class HttpSpeechTTS(TTS):
+    """A voice behind an HTTP speech endpoint (OpenAI's `/audio/speech` shape) that streams
+    16-bit PCM at `SAMPLE_RATE`: one pooled client per provider, closed with it."""
+
+    SAMPLE_RATE = 24_000
+    DEFAULT_VOICE = "tara"
+
+    def __init__(self, *, url: str, model: str, api_key: str | None, timeout_s: float) -> None:
+        self._url = url
+        self._model = model
+        self._api_key = api_key
+        self._client = SpeechClient(self.name, timeout_s)
+
+    def _speech(
+        self,
+        text: str,
+        voice: str | None,
+        fields: dict[str, Any],
+        body: Callable[[httpx.Response], AsyncIterator[bytes]] = httpx.Response.aiter_bytes,
+    ) -> AsyncIterator[AudioChunk]:
+        """Ask for `text` in `voice` (with the provider's own `fields`) and stream the audio."""
+        payload = {
+            "model": self._model,
+            "input": text,
+            "voice": voice or self.DEFAULT_VOICE,
+            "stream": True,
+            **fields,
+        }
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        return self._client.pcm(
+            self._url, payload, headers, sample_rate=self.SAMPLE_RATE, body=body
+        )
+
+    @property
+    def sample_rate(self) -> int:
+        return self.SAMPLE_RATE
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

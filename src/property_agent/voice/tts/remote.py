@@ -7,11 +7,8 @@ from collections.abc import AsyncIterator
 from typing import Self
 
 from property_agent.config import Settings
-from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
-from property_agent.voice.tts.http_client import SpeechClient
-
-DEFAULT_VOICE = "tara"
-SAMPLE_RATE = 24_000
+from property_agent.voice.tts.base import AudioChunk, TTSError
+from property_agent.voice.tts.http_client import HttpSpeechTTS
 
 
 def speech_url(base_url: str) -> str:
@@ -22,7 +19,7 @@ def speech_url(base_url: str) -> str:
     return f"{url}/audio/speech" if url.endswith("/v1") else f"{url}/v1/audio/speech"
 
 
-class RemoteOrpheusTTS(TTS):
+class RemoteOrpheusTTS(HttpSpeechTTS):
     """Orpheus behind an OpenAI-compatible speech endpoint; the avatar's `orpheus` voice."""
 
     name = "orpheus-remote"
@@ -42,11 +39,8 @@ class RemoteOrpheusTTS(TTS):
                 "an OpenAI-compatible /v1/audio/speech server (or set TTS__MODEL=piper, which "
                 "works offline)"
             )
-        self._url = speech_url(url)
-        self._api_key = api_key
-        self._model = model
+        super().__init__(url=speech_url(url), model=model, api_key=api_key, timeout_s=timeout_s)
         self._speed = speed
-        self._client = SpeechClient(self.name, timeout_s)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
@@ -59,21 +53,5 @@ class RemoteOrpheusTTS(TTS):
             timeout_s=settings.tts.timeout_s,
         )
 
-    @property
-    def sample_rate(self) -> int:
-        return SAMPLE_RATE
-
     def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
-        payload = {
-            "model": self._model,
-            "input": text,
-            "voice": voice or DEFAULT_VOICE,
-            "response_format": "pcm",
-            "stream": True,
-            "speed": self._speed,
-        }
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        return self._client.pcm(self._url, payload, headers, sample_rate=SAMPLE_RATE)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        return self._speech(text, voice, {"response_format": "pcm", "speed": self._speed})

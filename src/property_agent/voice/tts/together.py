@@ -16,16 +16,14 @@ from typing import Any, Self
 import httpx
 
 from property_agent.config import Settings
-from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
-from property_agent.voice.tts.http_client import SpeechClient
+from property_agent.voice.tts.base import AudioChunk, TTSError
+from property_agent.voice.tts.http_client import HttpSpeechTTS
 
 TOGETHER_URL = "https://api.together.xyz/v1/audio/speech"
-DEFAULT_VOICE = "tara"
-SAMPLE_RATE = 24_000
 _AUDIO_DELTA = "conversation.item.audio_output.delta"
 
 
-class TogetherOrpheusTTS(TTS):
+class TogetherOrpheusTTS(HttpSpeechTTS):
     """Orpheus 3B on Together; the avatar's `together` (else `orpheus`) voice."""
 
     name = "together"
@@ -43,10 +41,7 @@ class TogetherOrpheusTTS(TTS):
                 "together: TTS__MODEL=together needs TTS__TOGETHER_API_KEY "
                 "(or set TTS__MODEL=piper, which works offline)"
             )
-        self._api_key = api_key
-        self._model = model
-        self._url = url
-        self._client = SpeechClient(self.name, timeout_s)
+        super().__init__(url=url, model=model, api_key=api_key, timeout_s=timeout_s)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
@@ -57,27 +52,13 @@ class TogetherOrpheusTTS(TTS):
             timeout_s=settings.tts.timeout_s,
         )
 
-    @property
-    def sample_rate(self) -> int:
-        return SAMPLE_RATE
-
     def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
-        payload = {
-            "model": self._model,
-            "input": text,
-            "voice": voice or DEFAULT_VOICE,
-            "stream": True,
+        fields = {
             "response_format": "raw",
             "response_encoding": "pcm_s16le",
-            "sample_rate": SAMPLE_RATE,
+            "sample_rate": self.SAMPLE_RATE,
         }
-        headers = {"Authorization": f"Bearer {self._api_key}"}
-        return self._client.pcm(
-            self._url, payload, headers, sample_rate=SAMPLE_RATE, body=_audio_bytes
-        )
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        return self._speech(text, voice, fields, body=_audio_bytes)
 
 
 async def _audio_bytes(response: httpx.Response) -> AsyncIterator[bytes]:
