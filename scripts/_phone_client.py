@@ -26,7 +26,8 @@ from numpy.typing import NDArray
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from property_agent.telephony.codec import FRAME_BYTES, PHONE_RATE, resample, ulaw_encode
+from property_agent.telephony.codec import FRAME_BYTES, PHONE_RATE, ulaw_encode
+from property_agent.voice.audio import resample
 
 FRAME_S = 0.02
 _SILENCE = b"\xff" * FRAME_BYTES

@@ -37,6 +37,7 @@ from scipy.signal import resample_poly
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.config import Settings, load_settings
 from property_agent.search.service import PropertySearchService
+from property_agent.voice.events import ReplyText
 from property_agent.voice.fastrtc_agent import FastRTCAgent
 from property_agent.voice.stack import VoiceStack
 from property_agent.voice.turn_detection import StreamingReplyOnPause
@@ -173,9 +174,14 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-async def answer(session: FastRTCAgent, audio: np.ndarray) -> None:
-    async for _ in session.respond((RATE, audio.reshape(1, -1))):
-        pass
+async def answer(session: FastRTCAgent, audio: np.ndarray) -> str:
+    """The turn played to the end; its first line the avatar said ("" for none)."""
+    said = [
+        event.text
+        async for event in session.respond((RATE, audio.reshape(1, -1)))
+        if isinstance(event, ReplyText)
+    ]
+    return said[0] if said else ""
 
 
 def pct(values: list[float], q: float) -> float:
@@ -212,11 +218,7 @@ async def run(opts: argparse.Namespace) -> dict[str, Any]:
             session = sessions[sid]
             audio, last_voiced = espeak(text, rnd.choice([150, 165, 175, 190]), rnd, trail_s)
             ended, cut, clipped = detect_turn(detector, audio)
-            said = len(session.view.lines)
-            await answer(session, cut)
-            reply = next(
-                (x["content"] for x in session.view.lines[said:] if x["role"] != "user"), ""
-            )
+            reply = await answer(session, cut)
             t = session.last_turn
             whole = await stack.stt.transcribe((RATE, audio[: int((last_voiced + LEAD_S) * RATE)]))
             wait = None if ended is None else (ended - last_voiced) * 1000

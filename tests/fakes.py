@@ -15,9 +15,11 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from numpy.typing import NDArray
 from pydantic import ConfigDict, Field
 
-from property_agent.voice.stt.base import Audio
+from property_agent.voice.audio import STT_RATE
+from property_agent.voice.stt.base import STT, Audio
 from property_agent.voice.tts.base import TTS, AudioChunk
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
@@ -229,8 +231,9 @@ def fake_opik() -> Iterator[FakeOpikServer]:
 
 
 # -- voice ----------------------------------------------------------------------------------------
-class FakeSTT:
-    """Hears `transcript` in whatever audio it is given (`heard` records the audio)."""
+class FakeSTT(STT):
+    """Hears `transcript` in whatever audio it is given, silence included (`heard` records the
+    audio as the base hands it over: 16 kHz mono float32)."""
 
     name = "fake-stt"
 
@@ -238,8 +241,11 @@ class FakeSTT:
         self.transcript = transcript
         self.heard: list[Audio] = []
 
-    async def transcribe(self, audio: Audio) -> str:
-        self.heard.append(audio)
+    def _too_quiet(self, samples: NDArray[np.float32]) -> bool:
+        return False
+
+    async def _transcribe(self, samples: NDArray[np.float32]) -> str:
+        self.heard.append((STT_RATE, samples))
         return self.transcript
 
 
@@ -258,9 +264,7 @@ class FakeTTS(TTS):
     def sample_rate(self) -> int:
         return self.rate
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         self.said.append(text)
         for _ in range(self.chunks):
             await asyncio.sleep(0)

@@ -1,5 +1,5 @@
-"""G.711 μ-law and the phone-rate resampling: known codes, round trips, and speech that survives
-the trip to the phone line and back."""
+"""G.711 μ-law on the phone line: known codes, round trips, and speech that survives the trip to
+the phone line and back."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from property_agent.telephony.codec import (
     FRAME_BYTES,
     PHONE_RATE,
     from_phone,
-    resample,
     to_phone,
     ulaw_decode,
     ulaw_encode,
@@ -61,19 +60,3 @@ def test_float_chunks_and_aliasing() -> None:
     too_high = (0.5 * np.sin(2 * np.pi * 6000 * t)).astype(np.float32)  # above 4 kHz Nyquist
     audible = ulaw_decode(to_phone(24_000, too_high)).astype(np.float64)
     assert np.sqrt(np.mean(audible[400:-400] ** 2)) < 300  # filtered, not folded to 2 kHz
-    assert resample(np.zeros(0, dtype=np.int16), 24_000, 8_000).size == 0
-
-
-def test_streaming_upsampler_matches_one_pass_and_has_no_frame_clicks() -> None:
-    from property_agent.telephony.codec import StreamUpsampler
-
-    t = np.arange(8000) / 8000
-    tone = (8000 * np.sin(2 * np.pi * 300 * t)).astype(np.int16)
-    whole = StreamUpsampler()(tone)
-    up = StreamUpsampler()
-    framed = np.concatenate([up(tone[i : i + 160]) for i in range(0, 8000, 160)])
-    assert np.array_equal(whole, framed)
-    steps = np.abs(np.diff(framed[200:].astype(np.int32)))
-    assert steps.max() < 1000  # a 300 Hz tone at 16 kHz moves at most ~942 per sample
-    assert 7500 < np.abs(framed[200:]).max() < 8500  # and keeps its level
-    assert up(np.zeros(0, dtype=np.int16)).size == 0

@@ -22,6 +22,7 @@ from property_agent.api.app import create_app
 from property_agent.search.service import PropertySearchService
 from property_agent.telephony.codec import PHONE_RATE, ulaw_decode
 from property_agent.telephony.records import CallRecords
+from property_agent.voice.audio import STT_RATE
 from property_agent.voice.stack import VoiceStack
 from property_agent.voice.stt.base import Audio
 from property_agent.voice.tts.base import AudioChunk
@@ -81,7 +82,8 @@ class ToneSTT(FakeSTT):
         self.requests = requests
         self.delay_s = delay_s
 
-    async def transcribe(self, audio: Audio) -> str:
+    async def _transcribe(self, samples: NDArray[np.float32]) -> str:
+        audio = (STT_RATE, samples)
         self.heard.append(audio)
         await asyncio.sleep(self.delay_s)
         return self.requests[strongest_tone(audio, list(self.requests))]
@@ -96,9 +98,7 @@ class SlowTTS(FakeTTS):
         t = np.arange(round(self.chunk_s * self.rate)) / self.rate
         self.hum = (2000 * np.sin(2 * np.pi * 440 * t)).astype(np.int16)
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         self.said.append(text)
         await asyncio.sleep(self.first_chunk_s)
         for _ in range(self.chunks):

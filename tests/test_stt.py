@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from property_agent.config import STTSettings
 from property_agent.search.parser import LocalQueryParser
+from property_agent.voice.audio import to_stt_input
 from property_agent.voice.stt import (
     STT,
     STT_PROVIDERS,
@@ -33,7 +34,6 @@ from property_agent.voice.stt import (
     create_stt,
     is_silent,
     prepare_whisper_model,
-    to_mono_float32_16k,
 )
 from property_agent.voice.stt.groq import GroqWhisperSTT
 from property_agent.voice.stt.moonshine import REPO_ID, MoonshineSTT, find_moonshine_weights
@@ -142,7 +142,7 @@ def test_moonshine_installed_but_weights_not_cached(
 ) -> None:
     monkeypatch.setitem(sys.modules, "moonshine_onnx", _fake_moonshine_module([]))
     with pytest.raises(STTError) as info:
-        MoonshineSTT(make_settings(), cache_dir=tmp_path)
+        MoonshineSTT(cache_dir=tmp_path)
     message = str(info.value)
     assert REPO_ID in message and "never downloaded" in message
     assert "STT__MODEL=whisper-local" in message
@@ -173,7 +173,7 @@ async def test_moonshine_uses_cached_weights_without_the_hub(
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setitem(sys.modules, "moonshine_onnx", _fake_moonshine_module(calls))
-    stt = MoonshineSTT(make_settings(), cache_dir=tmp_path)
+    stt = MoonshineSTT(cache_dir=tmp_path)
     assert calls == [{"models_dir": str(folder), "model_name": "base"}]
     assert await stt.transcribe((48_000, tone(rate=48_000))) == "two bedrooms in Retiro"
 
@@ -183,37 +183,23 @@ async def test_moonshine_uses_cached_weights_without_the_hub(
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("shape", ["mono", "(1, n)", "(2, n)", "(n, 2)"])
-def test_to_mono_float32_16k_from_browser_int16_48k(shape: str) -> None:
-    mono = tone(seconds=1.0, rate=48_000, amplitude=0.5)
-    samples = {
-        "mono": mono,
-        "(1, n)": mono.reshape(1, -1),
-        "(2, n)": np.stack([mono, mono]),
-        "(n, 2)": np.stack([mono, mono], axis=1),
-    }[shape]
-    out = to_mono_float32_16k((48_000, samples))
-    assert out.dtype == np.float32 and out.ndim == 1
-    assert out.shape == (16_000,)
-    assert 0.45 < np.abs(out[100:-100]).max() <= 0.51
-    spectrum = np.abs(np.fft.rfft(out))
-    assert abs(int(np.argmax(spectrum)) - 220) <= 1  # 1 Hz bins: the pitch survives
-
-
-@pytest.mark.unit
 @pytest.mark.parametrize("shape", [(1, 0), (0,)])
-def test_empty_audio_is_silent_not_nan(shape: tuple[int, ...]) -> None:
-    """FastRTC hands over (1, 0) when a turn was triggered with no speech kept."""
-    out = to_mono_float32_16k((48_000, np.zeros(shape, dtype=np.int16)))
+async def test_empty_audio_is_silent_not_nan(shape: tuple[int, ...]) -> None:
+    """FastRTC hands over (1, 0) when a turn was triggered with no speech kept: no model call."""
+    out = to_stt_input(48_000, np.zeros(shape, dtype=np.int16))
     assert out.size == 0
     assert is_silent(out)
+    heard: list[int] = []
 
+    class Counting(STT):
+        name = "counting"
 
-@pytest.mark.unit
-def test_to_mono_float32_16k_keeps_16k_float() -> None:
-    samples = np.linspace(-1, 1, 1_600, dtype=np.float32)
-    out = to_mono_float32_16k((16_000, samples))
-    np.testing.assert_array_equal(out, samples)
+        async def _transcribe(self, samples: NDArray[np.float32]) -> str:
+            heard.append(samples.size)
+            return "phantom"
+
+    assert await Counting().transcribe((48_000, np.zeros(shape, dtype=np.int16))) == ""
+    assert heard == []
 
 
 @pytest.mark.unit
@@ -369,7 +355,7 @@ def assert_wav(data: bytes, seconds: float) -> None:
 @pytest.mark.unit
 async def test_groq_posts_wav_model_and_key(fake_server: FakeTranscriptionServer) -> None:
     settings = make_settings(stt={"model": "whisper-groq"}, groq={"api_key": "gsk_test123"})
-    stt: STT = GroqWhisperSTT(settings, base_url=f"{fake_server.url}/openai/v1")
+    stt: STT = GroqWhisperSTT.from_settings(settings, base_url=f"{fake_server.url}/openai/v1")
     assert (
         await stt.transcribe((48_000, tone(seconds=1.5, rate=48_000))) == "Two bedrooms in Retiro."
     )
@@ -411,14 +397,16 @@ async def test_remote_posts_to_the_pod_with_its_model_and_key(
 async def test_remote_without_key_sends_no_authorization(
     fake_server: FakeTranscriptionServer,
 ) -> None:
-    stt = RemoteFasterWhisperSTT(make_settings(stt={"remote_url": fake_server.url + "/v1"}))
+    stt = RemoteFasterWhisperSTT.from_settings(
+        make_settings(stt={"remote_url": fake_server.url + "/v1"})
+    )
     await stt.transcribe((16_000, tone()))
     assert fake_server.requests[0]["authorization"] is None
 
 
 @pytest.mark.unit
 async def test_silence_never_reaches_the_server(fake_server: FakeTranscriptionServer) -> None:
-    stt = RemoteFasterWhisperSTT(make_settings(stt={"remote_url": fake_server.url}))
+    stt = RemoteFasterWhisperSTT.from_settings(make_settings(stt={"remote_url": fake_server.url}))
     assert await stt.transcribe((48_000, np.zeros(96_000, dtype=np.int16))) == ""
     assert fake_server.requests == []
 
@@ -434,7 +422,7 @@ async def test_server_segments_the_model_doubts_are_dropped() -> None:
         }
     )
     try:
-        stt = RemoteFasterWhisperSTT(make_settings(stt={"remote_url": server.url}))
+        stt = RemoteFasterWhisperSTT.from_settings(make_settings(stt={"remote_url": server.url}))
         assert await stt.transcribe((16_000, tone())) == ""
     finally:
         server.close()
@@ -469,8 +457,10 @@ async def test_timeout_raises_stt_error_naming_the_provider(provider: str) -> No
 def _http_provider(provider: str, url: str, timeout_s: float) -> STT:
     if provider == "whisper-groq":
         settings = make_settings(stt={"timeout_s": timeout_s}, groq={"api_key": "gsk_test"})
-        return GroqWhisperSTT(settings, base_url=f"{url}/openai/v1")
-    return RemoteFasterWhisperSTT(make_settings(stt={"remote_url": url, "timeout_s": timeout_s}))
+        return GroqWhisperSTT.from_settings(settings, base_url=f"{url}/openai/v1")
+    return RemoteFasterWhisperSTT.from_settings(
+        make_settings(stt={"remote_url": url, "timeout_s": timeout_s})
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,10 +581,10 @@ def test_local_whisper_reads_a_turn_as_many_ways_as_its_beam_best_first(
 
     monkeypatch.setenv("STT__BEAM_SIZE", str(beam))
     settings = load_settings(_env_file=None)
-    stt = whisper_local.LocalWhisperSTT(settings)
+    stt = whisper_local.LocalWhisperSTT.from_settings(settings)
     decoder = stt._decoder
     assert decoder._prompt_text == prompt_for(settings)
-    readings = decoder.readings(to_mono_float32_16k(request_audio), max_new_tokens=60)
+    readings = decoder.readings(to_stt_input(*request_audio), max_new_tokens=60)
     assert 1 <= len(readings) <= beam
     assert [r.avg_logprob for r in readings] == sorted(
         (r.avg_logprob for r in readings), reverse=True
@@ -612,8 +602,8 @@ def test_a_turn_longer_than_one_window_is_still_heard(
     from property_agent.config import load_settings
     from property_agent.voice.stt import whisper_local
 
-    stt = whisper_local.LocalWhisperSTT(load_settings(_env_file=None))
-    speech = to_mono_float32_16k(request_audio)
+    stt = whisper_local.LocalWhisperSTT.from_settings(load_settings(_env_file=None))
+    speech = to_stt_input(*request_audio)
     pause = np.zeros(16_000 * 4, dtype=np.float32)
     long_turn = np.concatenate([speech, pause] * max(2, int(34 / (speech.size / 16_000 + 4))))
     readings = stt._decoder.readings(long_turn, max_new_tokens=200)

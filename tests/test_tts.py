@@ -100,7 +100,7 @@ class ScriptedTTS(TTS):
     def sample_rate(self) -> int:
         return self.rate
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         self.calls.append((text, voice))
         if self.fail:
             raise TTSError(f"{self.name}: scripted failure")

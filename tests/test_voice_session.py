@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
-from fastrtc import AdditionalOutputs
 from numpy.typing import NDArray
 
 from property_agent.agent.conversation import Conversation
@@ -21,6 +20,14 @@ from property_agent.agent.events import Event
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.domain import SearchFilters
 from property_agent.search.service import PropertySearchService
+from property_agent.voice.events import (
+    AudioOut,
+    ListingsShown,
+    ReplyText,
+    TranscriptHeard,
+    TurnTimed,
+    VoiceEvent,
+)
 from property_agent.voice.fastrtc_agent import DIDNT_CATCH, FastRTCAgent
 from property_agent.voice.stack import OUTPUT_RATE, VoiceStack
 from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
@@ -73,7 +80,7 @@ def caller_says(text: str) -> AudioChunk:
 
 @dataclass
 class Turn:
-    """What one turn gave the caller: the page's lines and listings, and the audio."""
+    """What one turn gave the caller: the lines heard and said, the listings, and the audio."""
 
     lines: list[dict[str, str]] = field(default_factory=list)
     listings: list[dict[str, Any]] = field(default_factory=list)
@@ -98,22 +105,29 @@ class Turn:
         return " ".join(line["content"] for line in self.lines if line["role"] == role)
 
 
-async def collect(session: FastRTCAgent, items: AsyncIterator[Any]) -> Turn:
-    """Play a turn (or the greeting) to the end, keeping what it added to the page."""
+async def collect(session: FastRTCAgent, items: AsyncIterator[VoiceEvent]) -> Turn:
+    """Play a turn (or the greeting) to the end, keeping what the session's events said."""
     turn = Turn()
-    lines_before, listings_before = len(session.view.lines), list(session.view.listings)
-    async for item in items:
-        if isinstance(item, AdditionalOutputs):
-            lines, listings = item.args
-            turn.lines = lines[lines_before:]
-            if listings != listings_before:  # this turn's search has returned
-                turn.listings = listings
-                if turn.answer_from is None:
-                    turn.answer_from = len(turn.chunks)
+    timed: list[TurnTimed] = []
+    async for event in items:
+        if isinstance(event, TranscriptHeard):
+            turn.lines.append({"role": "user", "content": event.text})
+        elif isinstance(event, ReplyText):
+            turn.lines.append({"role": "assistant", "content": event.text})
+        elif isinstance(event, ListingsShown):  # this turn's search has returned
+            turn.listings = list(event.listings)
+            assert event.count == len(event.listings) and event.args
+            if turn.answer_from is None:
+                turn.answer_from = len(turn.chunks)
+        elif isinstance(event, AudioOut):
+            assert event.rate == OUTPUT_RATE and event.samples.ndim == 1
+            assert not timed, "audio after the turn's end"
+            turn.chunks.append(np.asarray(event.samples))
         else:
-            rate, samples = item
-            assert rate == OUTPUT_RATE and samples.ndim == 1
-            turn.chunks.append(np.asarray(samples))
+            timed.append(event)
+    if timed:  # a turn (not the greeting) ends with its timings, once
+        [last] = timed
+        assert last.timings is session.last_turn
     return turn
 
 
@@ -269,7 +283,7 @@ class BrokenTTS(TTS):
     def sample_rate(self) -> int:
         return 24_000
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         self.calls += 1
         raise TTSError("broken: connection refused")
         yield

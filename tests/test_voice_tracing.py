@@ -23,6 +23,7 @@ from property_agent.config import FillerSettings
 from property_agent.observability.opik import TAGS, Tracing
 from property_agent.observability.voice_tracing import TRACE_NAME, VoiceTracing, voice_tracing
 from property_agent.search.service import PropertySearchService
+from property_agent.voice.events import AudioOut, ListingsShown, ReplyText
 from property_agent.voice.fastrtc_agent import FastRTCAgent
 from tests.conftest import make_settings
 from tests.fakes import FakeOpikServer, FakeSTT, FakeTTS, fake_opik
@@ -85,7 +86,7 @@ async def test_a_voice_turn_is_one_trace_in_the_sessions_thread(
         emitted = [item async for item in agent.respond(ONE_SECOND)]
         traces = recording.trace_trees
 
-    heard = [item for item in emitted if isinstance(item, tuple)]
+    heard = [item for item in emitted if isinstance(item, AudioOut)]
     assert heard, "the caller hears the answer"
     (trace,) = traces  # the agent's run is inside the voice turn, not a trace of its own
     assert trace.name == TRACE_NAME
@@ -139,7 +140,7 @@ async def test_a_barged_in_turn_is_still_traced(
         turn = agent.respond(ONE_SECOND)
         assert isinstance(turn, AsyncGenerator)
         async for item in turn:
-            if isinstance(item, tuple):  # the first audio: the caller speaks over it
+            if isinstance(item, AudioOut):  # the first audio: the caller speaks over it
                 break
         await turn.aclose()
         traces = recording.trace_trees
@@ -160,6 +161,8 @@ async def test_without_opik_a_voice_turn_traces_nothing_and_needs_no_opik(
 
     emitted = [item async for item in agent.respond(ONE_SECOND)]
 
-    assert [item for item in emitted if isinstance(item, tuple)], "the caller hears the answer"
-    answer = " ".join(line["content"] for line in agent.view.lines if line["role"] == "assistant")
-    assert "Retiro" in answer and agent.view.listings
+    assert [item for item in emitted if isinstance(item, AudioOut)], "the caller hears the answer"
+    answer = " ".join(item.text for item in emitted if isinstance(item, ReplyText))
+    assert "Retiro" in answer and [
+        e for e in emitted if isinstance(e, ListingsShown) and e.listings
+    ]

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from fastrtc import AdditionalOutputs
 
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.api.app import create_app
 from property_agent.avatars import get_avatar
 from property_agent.search.service import PropertySearchService
+from property_agent.voice import events as ev
 from property_agent.voice.fastrtc_agent import FastRTCAgent
 from property_agent.voice.sessions import VoiceSessions
 from property_agent.voice.stack import VoiceStack
-from property_agent.voice.web import listing_cards
+from property_agent.voice.web import PageView, listing_cards
 from tests.conftest import make_settings
 from tests.fakes import FakeSTT, FakeTTS
 
@@ -43,6 +47,58 @@ def test_listing_cards_show_the_facts_and_escape_the_data() -> None:
 @pytest.mark.unit
 def test_no_listings_yet_says_where_they_will_appear() -> None:
     assert "will appear here" in listing_cards([])
+
+
+@pytest.mark.unit
+async def test_the_page_shows_a_sessions_events_as_fastrtc_outputs() -> None:
+    view = PageView()
+    chunk = np.zeros(240, dtype=np.int16)
+    search = ev.ListingsShown("search_property_tool", {"query": "Chamberí"}, 1, [LISTING])
+
+    async def turn(*events: ev.VoiceEvent) -> AsyncIterator[ev.VoiceEvent]:
+        for event in events:
+            yield event
+
+    greeting = [
+        item async for item in view.outputs(turn(ev.ReplyText("Hello"), ev.AudioOut(24_000, chunk)))
+    ]
+    first = [
+        item
+        async for item in view.outputs(
+            turn(
+                ev.TranscriptHeard("Chamberí"),
+                search,
+                ev.ReplyText("One flat"),
+                ev.TurnTimed(ev.TurnTimings()),
+            )
+        )
+    ]
+
+    assert isinstance(greeting[0], AdditionalOutputs) and greeting[1][0] == 24_000
+    assert greeting[1][1] is chunk  # type: ignore[index]
+    assert greeting[0].args == ([{"role": "assistant", "content": "Hello"}], [])
+    assert len(first) == 3 and all(isinstance(item, AdditionalOutputs) for item in first)
+    lines, listings = first[-1].args  # type: ignore[union-attr]
+    assert [line["content"] for line in lines] == ["Hello", "Chamberí", "One flat"]
+    assert [line["role"] for line in lines] == ["assistant", "user", "assistant"]
+    assert listings == [LISTING] and first[0].args[1] == []  # type: ignore[union-attr]
+
+
+@pytest.mark.unit
+async def test_closing_the_page_stream_closes_the_sessions_turn() -> None:
+    closed: list[bool] = []
+
+    async def turn() -> AsyncIterator[ev.VoiceEvent]:
+        try:
+            while True:
+                yield ev.AudioOut(24_000, np.zeros(240, dtype=np.int16))
+        finally:
+            closed.append(True)
+
+    outputs = PageView().outputs(turn())
+    await anext(outputs)
+    await outputs.aclose()  # a barge-in
+    assert closed == [True]
 
 
 class _Sessions(VoiceSessions):

@@ -1,13 +1,15 @@
-"""`PhoneCall`: one Twilio Media Streams connection, from `start` to hang-up.
+"""`PhoneCall`: one Twilio Media Streams connection, from `start` to hang-up: the call script.
 
 Three tasks share the call: the reader (Twilio's frames: caller audio into the turn taker, mark
-echoes into the speech being played), the sender (`Playback`: our audio at real-time pace), and
-the script (the greeting, then the watchdog for the call's time limit and the caller's silence;
-or, when every line is taken, the busy line). Each answer runs as its own task, so a barge-in can
-cancel it: the caller speaking for `VAD__STARTED_TALKING_S` while the avatar is answering or
-still being heard stops the answer, sends Twilio `clear`, and records the answer as interrupted
-with the sentences whose marks came back.
+echoes into the record), the sender (`Playback`: our audio at real-time pace), and the script
+(the greeting, then the watchdog for the call's time limit and the caller's silence; or, when
+every line is taken, the busy line). Each answer runs as its own task, so a barge-in can cancel
+it: the caller speaking for `VAD__STARTED_TALKING_S` while the avatar is answering or still being
+heard stops the answer, sends Twilio `clear`, and records the answer as interrupted with the
+sentences whose marks came back. What is written down, and when, is the `CallRecorder`'s.
 
+The voice session's events (`voice/events.py`) are consumed directly: audio goes to the line,
+each line the avatar says starts a piece, the caller's words and each search go to the record.
 Which conversation a call continues is decided in `session.py`.
 """
 
@@ -15,45 +17,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
-from typing import Any, Protocol, cast
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, cast
 
-from fastrtc import AdditionalOutputs
-from starlette.websockets import WebSocketDisconnect
-
-from property_agent.agent.events import Event, ToolFinished, ToolStarted
 from property_agent.config import Settings
 from property_agent.telephony.codec import PHONE_RATE, to_phone, ulaw_decode
+from property_agent.telephony.frames import FrameReader, PhoneSocket
 from property_agent.telephony.lines import BUSY_LINE, PhoneLines
 from property_agent.telephony.playback import Playback
-from property_agent.telephony.protocol import (
-    Connected,
-    Dtmf,
-    FrameError,
-    Inbound,
-    Mark,
-    Media,
-    Start,
-    Stop,
-    is_phone_format,
-    parse,
-)
-from property_agent.telephony.records import (
-    CallRecord,
-    CallRecords,
-    CallTurn,
-    Outcome,
-    now,
-    redact_number,
-)
-from property_agent.telephony.session import ObservedConversation, thread_for
-from property_agent.telephony.speech import Kind, Speech
+from property_agent.telephony.protocol import Mark, Media, Start, Stop
+from property_agent.telephony.recorder import CallRecorder
+from property_agent.telephony.records import CallRecord, CallRecords, Outcome, now, redact_number
+from property_agent.telephony.session import thread_for
+from property_agent.telephony.speech import Speech
 from property_agent.telephony.turns import TurnTaker
-from property_agent.voice.fastrtc_agent import Emit, FastRTCAgent
+from property_agent.voice.events import (
+    AudioOut,
+    ListingsShown,
+    ReplyText,
+    TranscriptHeard,
+    VoiceEvent,
+)
+from property_agent.voice.fastrtc_agent import FastRTCAgent
 from property_agent.voice.stack import VoiceStack
+
+__all__ = ["SILENCE_LINE", "TIME_LIMIT_LINE", "WELCOME_BACK", "PhoneCall", "PhoneSocket"]
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +54,12 @@ _WATCH_S = 0.05
 _GOODBYE_GRACE_S = 3.0  # beyond the goodbye's own length, for Twilio to echo its mark
 
 
-class PhoneSocket(Protocol):
-    """What a call needs from its websocket (FastAPI's `WebSocket` fits). `receive_text` raises
-    `WebSocketDisconnect` when Twilio hangs up."""
-
-    async def receive_text(self) -> str: ...
-
-    async def send_text(self, data: str) -> None: ...
-
-    async def close(self, code: int = 1000) -> None: ...
-
-
 class PhoneCall:
+    # Set once the stream has started (`run`), before any task uses them.
+    playback: Playback
+    recorder: CallRecorder
+    session: FastRTCAgent
+
     def __init__(
         self,
         socket: PhoneSocket,
@@ -85,46 +69,35 @@ class PhoneCall:
         records: CallRecords,
         lines: PhoneLines,
     ) -> None:
-        self.socket = socket
+        self.frames = FrameReader(socket)
         self.voice = voice
         self.settings = settings
         self.records = records
         self.lines = lines
         self.outcome: Outcome = "completed"
         self.start: Start | None = None
-        self.playback: Playback | None = None
-        self.session: FastRTCAgent | None = None
         self.turns = TurnTaker(settings.vad)
-        self._speech: Speech | None = None
-        self._speeches = 0
-        self._marks: dict[str, Speech] = {}
         self._speaking: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[None] | None = None
         self._ending = False
         self._began = self._last_heard = time.monotonic()
-        self._search_args: dict[str, Any] = {}
 
     # -- the call's life ------------------------------------------------------------------------
     async def run(self) -> Outcome:
-        start = await self._wait_for_start()
+        start = await self.frames.start()
         if start is None:
             return self.outcome
         self.start = start
         self._began = self._last_heard = time.monotonic()
-        self.playback = Playback(self.socket.send_text, start.stream_sid)
         sid = start.call_sid
+        self.playback = Playback(self.frames.socket.send_text, start.stream_sid)
+        self.recorder = CallRecorder(self.records, sid, self.playback)
         busy = not self.lines.try_acquire(sid)
         thread = thread_for(start, self.settings)
-        logger.info(
-            "Call %s from %s on thread %s%s",
-            sid,
-            redact_number(start.caller),
-            thread,
-            " (all lines busy)" if busy else "",
-        )
-        await self._record(
-            self.records.start(CallRecord(sid, thread, redact_number(start.caller), now()))
-        )
+        caller = redact_number(start.caller)
+        busy_note = " (all lines busy)" if busy else ""
+        logger.info("Call %s from %s on thread %s%s", sid, caller, thread, busy_note)
+        await self.recorder.opened(CallRecord(sid, thread, caller, now()))
         sender = asyncio.create_task(self.playback.run(), name=f"call-{sid}-sender")
         script = asyncio.create_task(
             self._turn_away() if busy else self._converse(thread), name=f"call-{sid}-script"
@@ -136,93 +109,48 @@ class PhoneCall:
                 logger.error("Call %s failed", sid, exc_info=self._reader.exception())
                 self.outcome = "error"
         finally:
-            for task in (self._speaking, script, self._reader, sender):
-                if task is not None and not task.done():
+            tasks = [t for t in (self._speaking, script, self._reader, sender) if t is not None]
+            for task in tasks:
+                if not task.done():
                     task.cancel()
-            await asyncio.gather(
-                *(t for t in (self._speaking, script, self._reader, sender) if t),
-                return_exceptions=True,
-            )
-            if self._speech is not None:
-                await self._settle(self._speech, cut=self.playback.playing)
+            await asyncio.gather(*tasks, return_exceptions=True)
             if not busy:
                 self.lines.release(sid)
-            await self._record(self.records.finish(sid, self.outcome))
+            await self.recorder.closed(self.outcome)
             logger.info("Call %s ended: %s", sid, self.outcome)
         return self.outcome
 
-    async def _wait_for_start(self) -> Start | None:
-        while True:
-            text = await self._receive()
-            if text is None:
-                return None
-            event = self._parse(text)
-            if isinstance(event, Start):
-                if not is_phone_format(event.media_format):
-                    logger.warning("Unexpected media format; treating it as mu-law 8 kHz")
-                return event
-            if isinstance(event, Stop):
-                return None
-            if isinstance(event, Media):
-                logger.info("Skipping a media frame that came before start")
-
     async def _read(self, busy: bool) -> None:
-        while True:
-            text = await self._receive()
-            if text is None:
-                return
-            event = self._parse(text)
+        while (event := await self.frames.next()) is not None:
             if isinstance(event, Media):
                 if not busy and not self._ending and event.track == "inbound":
                     await self._heard(event.payload)
             elif isinstance(event, Mark):
-                await self._echoed(event.name)
+                await self.recorder.echoed(event.name)
             elif isinstance(event, Stop):
                 logger.info("Twilio stopped the stream (the caller hung up)")
                 return
             elif isinstance(event, Start):
                 logger.info("Skipping a second start on the same stream")
 
-    async def _receive(self) -> str | None:
-        """The next frame's text; None once the line is gone."""
-        while True:
-            try:
-                return await self.socket.receive_text()
-            except (WebSocketDisconnect, RuntimeError):
-                return None
-            except (KeyError, TypeError):  # a binary frame (Starlette has no "text" key)
-                logger.info("Skipping a malformed frame: not text")
-
-    def _parse(self, text: str) -> Inbound | None:
-        try:
-            event = parse(text)
-        except FrameError as exc:
-            logger.info("Skipping a malformed frame: %s", exc)
-            return None
-        if isinstance(event, Connected | Dtmf):
-            return None  # nothing to do (keypad input is not used)
-        return event
-
     async def _hang_up(self) -> None:
         with contextlib.suppress(Exception):
-            await self.socket.close()
+            await self.frames.socket.close()
         if self._reader is not None and self._reader is not asyncio.current_task():
             self._reader.cancel()
 
     # -- scripts --------------------------------------------------------------------------------
     async def _turn_away(self) -> None:
         """Every line is taken: the busy line, then hang up."""
-        assert self.playback is not None
         self.outcome = "busy"
         try:
             audio = await self.lines.busy_audio(self.voice.tts, self.voice.runtime.avatar)
-            speech = self._new_speech("busy")
+            speech = self.recorder.new_speech("busy")
             speech.add_text(BUSY_LINE)
             if audio:
                 speech.add_audio()
                 self.playback.play(audio)
-            self._close_piece(speech)
-            speech.produced = True
+            self.recorder.produced(speech)
             await self.playback.finished(len(audio) / PHONE_RATE + _GOODBYE_GRACE_S)
         finally:
             await self._hang_up()
@@ -230,10 +158,8 @@ class PhoneCall:
     async def _converse(self, thread: str) -> None:
         """Greet, then watch the clock until the call ends one way or another."""
         try:
-            session = self.voice.session(thread)
-            session.conversation = ObservedConversation(session.conversation, self._on_event)
-            self.session = session
-            self._speaking = asyncio.create_task(self._greet(session))
+            self.session = self.voice.session(thread)
+            self._speaking = asyncio.create_task(self._greet())
             await self._watch()
         except Exception:
             logger.exception("Call watchdog failed")
@@ -256,12 +182,11 @@ class PhoneCall:
 
     async def _end(self, outcome: Outcome, line: str) -> None:
         """A polite goodbye, then hang up."""
-        assert self.playback is not None and self.session is not None
         self._ending = True
         self.outcome = outcome
         logger.info("Ending the call: %s", outcome)
         await self._interrupt()
-        speech = self._new_speech("goodbye")
+        speech = self.recorder.new_speech("goodbye")
         text = f"{line} {self.voice.runtime.avatar.goodbye_line}"
         self._speaking = asyncio.create_task(self._say(speech, text))
         await asyncio.wait({self._speaking})
@@ -275,44 +200,39 @@ class PhoneCall:
             logger.info("The caller cut in: stopping the answer")
             await self._interrupt()
         if utterance is not None:
-            assert self.session is not None
             await self._interrupt()  # nothing should still be playing; never talk over a turn
             self._last_heard = time.monotonic()
-            self._speaking = asyncio.create_task(self._answer(self.session, utterance))
+            self._speaking = asyncio.create_task(self._answer(utterance))
 
     def _agent_busy(self) -> bool:
         answering = self._speaking is not None and not self._speaking.done()
-        return answering or (self.playback is not None and self.playback.playing)
+        return answering or self.playback.playing
 
     async def _interrupt(self) -> None:
         """Stop whatever the avatar is saying, here and in Twilio's buffer."""
-        assert self.playback is not None
         task, self._speaking = self._speaking, None
         if task is not None and not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        if self._speech is not None and not self._speech.settled:
-            await self.playback.clear()
-            await self._settle(self._speech, cut=not self._speech.fully_heard)
+        await self.recorder.cut_off()
 
     # -- the avatar -----------------------------------------------------------------------------
-    async def _greet(self, session: FastRTCAgent) -> None:
-        speech = self._new_speech("greeting")
-        await self._play(speech, session.greet())
+    async def _greet(self) -> None:
+        speech = self.recorder.new_speech("greeting")
+        await self._play(speech, self.session.greet())
         if not speech.pieces:  # a returning caller: their thread already has the greeting
             text = WELCOME_BACK.format(name=self.voice.runtime.avatar.name)
             await self._say(speech, text)
 
-    async def _answer(self, session: FastRTCAgent, utterance: Any) -> None:
-        speech = self._new_speech("answer")
+    async def _answer(self, utterance: Any) -> None:
+        speech = self.recorder.new_speech("answer")
         try:
-            await self._play(speech, session.respond((PHONE_RATE, utterance)))
+            await self._play(speech, self.session.respond((PHONE_RATE, utterance)))
         except Exception:
             logger.exception("The answer failed; saying the fallback line")
             await self._say(speech, self.voice.runtime.avatar.fallback_line)
 
     async def _say(self, speech: Speech, text: str) -> None:
-        assert self.session is not None
         speech.produced = False
         speech.add_text(text)
         try:
@@ -320,80 +240,22 @@ class PhoneCall:
         except Exception:
             logger.exception("Could not speak %r", text[:40])
 
-    async def _play(self, speech: Speech, items: AsyncIterator[Emit]) -> None:
-        """Queue a stream of `FastRTCAgent` output: audio goes to the playback, each new
-        assistant line starts a piece, the caller's line goes to the record."""
-        assert self.playback is not None and self.start is not None
-        seen = len(self.session.view.lines) if self.session else 0
+    async def _play(self, speech: Speech, events: AsyncIterator[VoiceEvent]) -> None:
+        """Put a stream of the session's events on the line and in the record."""
         try:
-            async with contextlib.aclosing(cast(AsyncGenerator[Emit, None], items)) as stream:
-                async for item in stream:
-                    if isinstance(item, AdditionalOutputs):
-                        lines = item.args[0]
-                        for line in lines[seen:]:
-                            if line["role"] == "user":
-                                await self._record_turn(CallTurn("user", line["content"]))
-                            else:
-                                self._close_piece(speech, speech.add_text(line["content"]))
-                        seen = len(lines)
-                    else:
-                        rate, samples = item
+            stream = cast(AsyncGenerator[VoiceEvent, None], events)
+            async with contextlib.aclosing(stream):
+                async for event in stream:
+                    if isinstance(event, AudioOut):
                         speech.add_audio()
-                        self.playback.play(to_phone(rate, samples))
+                        self.playback.play(to_phone(event.rate, event.samples))
+                    elif isinstance(event, ReplyText):
+                        self.recorder.line(speech, event.text)
+                    elif isinstance(event, TranscriptHeard):
+                        await self.recorder.caller_said(event.text)
+                    elif isinstance(event, ListingsShown):
+                        await self.recorder.searched(event)
         finally:
-            self._close_piece(speech)
-            speech.produced = True
+            self.recorder.produced(speech)
         if speech.pieces and speech.fully_heard:  # (no pieces: the greeting may say more)
-            await self._settle(speech, cut=False)
-
-    def _new_speech(self, kind: Kind) -> Speech:
-        self._speeches += 1
-        speech = Speech(f"{kind}-{self._speeches}", kind)
-        self._speech = speech
-        return speech
-
-    def _close_piece(self, speech: Speech, name: str | None = None) -> None:
-        name = name if name is not None else speech.close_piece()
-        if name is not None and self.playback is not None:
-            self._marks[name] = speech
-            self.playback.mark(name)
-
-    async def _echoed(self, name: str) -> None:
-        assert self.playback is not None
-        speech = self._marks.pop(name, None)
-        if not self.playback.echoed(name) or speech is None:
-            return
-        speech.heard.add(name)
-        if speech.fully_heard:
-            await self._settle(speech, cut=False)
-
-    # -- the record -----------------------------------------------------------------------------
-    async def _settle(self, speech: Speech, *, cut: bool) -> None:
-        """Write what the caller heard of `speech` (all of it, unless they were cut off)."""
-        if speech.settled:
-            return
-        speech.settled = True
-        text = speech.text(heard_only=cut)
-        if text or cut:
-            details = {"kind": speech.kind}
-            await self._record_turn(CallTurn("agent", text, interrupted=cut, details=details))
-
-    async def _on_event(self, event: Event) -> None:
-        if isinstance(event, ToolStarted):
-            self._search_args = dict(event.args)
-        elif isinstance(event, ToolFinished):
-            args, self._search_args = self._search_args, {}
-            text = json.dumps(args, ensure_ascii=False)
-            details = {"name": event.name, "args": args, "count": event.count}
-            await self._record_turn(CallTurn("tool", text, details=details))
-
-    async def _record_turn(self, turn: CallTurn) -> None:
-        assert self.start is not None
-        await self._record(self.records.add_turn(self.start.call_sid, turn))
-
-    async def _record(self, operation: Awaitable[None]) -> None:
-        """Records never take a call down: a failing store is logged and the call goes on."""
-        try:
-            await operation
-        except Exception:
-            logger.exception("Could not write the call record")
+            await self.recorder.settle(speech, cut=False)

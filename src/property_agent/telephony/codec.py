@@ -1,5 +1,5 @@
 """Phone audio: G.711 μ-law at 8 kHz (what Twilio Media Streams carry) to and from the int16 PCM
-our STT and TTS use.
+our STT and TTS use (the rate conversion is `voice.audio`'s).
 
 Pure numpy (the standard library's `audioop` is gone in Python 3.13): the 65,536 possible int16
 samples are encoded once into a lookup table, so a 20 ms frame is one array index.
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import firwin, lfilter, resample_poly
 
-from property_agent.voice.tts.base import to_int16
+from property_agent.voice.audio import resample, to_int16
 
 PHONE_RATE = 8_000
 FRAME_MS = 20
@@ -55,17 +54,6 @@ def ulaw_decode(payload: bytes) -> NDArray[np.int16]:
     return _DECODE[np.frombuffer(payload, dtype=np.uint8)]
 
 
-def resample(samples: NDArray[np.int16], rate: int, target: int) -> NDArray[np.int16]:
-    """int16 audio from `rate` to `target` (polyphase, so 24 kHz → 8 kHz filters before it
-    decimates and the phone line carries no aliasing)."""
-    data = np.asarray(samples, dtype=np.int16).reshape(-1)
-    if rate == target or data.size == 0:
-        return data
-    divisor = int(np.gcd(rate, target))
-    out = resample_poly(data.astype(np.float32), target // divisor, rate // divisor)
-    return np.asarray(np.clip(np.round(out), -32768, 32767), dtype=np.int16)
-
-
 def to_phone(rate: int, samples: NDArray[np.int16] | NDArray[np.float32]) -> bytes:
     """Any TTS chunk → μ-law 8 kHz bytes, ready to cut into 20 ms frames."""
     return ulaw_encode(resample(to_int16(samples), rate, PHONE_RATE))
@@ -74,23 +62,3 @@ def to_phone(rate: int, samples: NDArray[np.int16] | NDArray[np.float32]) -> byt
 def from_phone(payload: bytes, target: int = PHONE_RATE) -> NDArray[np.int16]:
     """A μ-law 8 kHz payload → int16 PCM at `target`."""
     return resample(ulaw_decode(payload), PHONE_RATE, target)
-
-
-class StreamUpsampler:
-    """8 kHz → 16 kHz for audio that arrives 20 ms at a time, with the filter's state carried
-    from frame to frame (resampling each frame on its own clicks at every frame edge, fifty
-    times a second, which the voice detector hears as noise)."""
-
-    def __init__(self, factor: int = 2, taps: int = 48) -> None:
-        self.factor = factor
-        self._taps = firwin(taps, 1 / factor) * factor
-        self._state = np.zeros(taps - 1)
-
-    def __call__(self, samples: NDArray[np.int16]) -> NDArray[np.int16]:
-        data = np.asarray(samples, dtype=np.float64).reshape(-1)
-        if data.size == 0:
-            return np.zeros(0, dtype=np.int16)
-        stuffed = np.zeros(data.size * self.factor)
-        stuffed[:: self.factor] = data
-        out, self._state = lfilter(self._taps, 1.0, stuffed, zi=self._state)
-        return np.asarray(np.clip(np.round(out), -32768, 32767), dtype=np.int16)

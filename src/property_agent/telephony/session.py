@@ -1,5 +1,4 @@
-"""The agent session behind a call: which conversation thread it continues, and the
-conversation wrapped so the call sees each search for its record.
+"""Which conversation thread a call continues.
 
 A returning caller resumes their conversation (`TELEPHONY__RESUME_CALLER`): the thread id is a
 keyed hash of their number, keyed with `API__KEY`, else `TWILIO__AUTH_TOKEN`, else a fixed key
@@ -10,11 +9,6 @@ would all share one thread. Otherwise the thread is `phone-<CallSid>`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
-
-from property_agent.agent.conversation import Conversation
-from property_agent.agent.events import Event
 from property_agent.config import Settings
 from property_agent.domain import is_e164
 from property_agent.telephony.protocol import Start
@@ -36,17 +30,3 @@ def thread_for(start: Start, settings: Settings) -> str:
         key = secret.get_secret_value() if secret else FALLBACK_SECRET
         return caller_thread_id(caller, key)
     return f"phone-{start.call_sid}"
-
-
-class ObservedConversation(Conversation):
-    """The session's conversation, reporting each event to the call (for the record's search
-    turns) as the voice layer consumes it."""
-
-    def __init__(self, inner: Conversation, on_event: Callable[[Event], Awaitable[None]]) -> None:
-        super().__init__(inner.runtime, inner.thread_id)
-        self._on_event = on_event
-
-    async def respond(self, text: str, **kwargs: Any) -> AsyncIterator[Event]:
-        async for event in super().respond(text, **kwargs):
-            await self._on_event(event)
-            yield event

@@ -15,7 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from property_agent.config import VADSettings
-from property_agent.telephony.codec import PHONE_RATE, StreamUpsampler
+from property_agent.telephony.codec import PHONE_RATE
+from property_agent.voice.audio import StreamUpsampler
 from property_agent.voice.turn_detection import RATE, StreamingPauseDetector
 from property_agent.voice.vad import PackagedSileroVAD
 

@@ -1,5 +1,6 @@
 """`FastRTCAgent`: one voice session (one web or phone connection): caller audio → STT →
-the agent's turn → speech, with a filler while the search runs.
+the agent's turn → speech, with a filler while the search runs. It yields its own events
+(`events.py`); the web page and the phone call each turn them into what their line carries.
 
 The agent's events are consumed as they happen: each sentence is synthesised while the model keeps
 working on the next; when a search starts the caller hears the avatar's tool line (unless the
@@ -16,19 +17,25 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
-
-import numpy as np
-from fastrtc import AdditionalOutputs
-from scipy.signal import resample_poly
 
 from property_agent.agent.conversation import Conversation
 from property_agent.agent.events import SentenceReady, ToolFinished, ToolStarted, TurnFinished
 from property_agent.avatars import Avatar
 from property_agent.config import FillerSettings
 from property_agent.observability.voice_tracing import TurnTrace, VoiceTracing
+from property_agent.voice.audio import resample
 from property_agent.voice.effects import typing_loop
+from property_agent.voice.events import (
+    AudioOut,
+    ListingsShown,
+    ReplyText,
+    TranscriptHeard,
+    TurnTimed,
+    TurnTimings,
+    VoiceEvent,
+)
 from property_agent.voice.speech_text import to_speech
 from property_agent.voice.stt.base import STT
 from property_agent.voice.tts.base import TTS, AudioChunk
@@ -37,29 +44,6 @@ logger = logging.getLogger(__name__)
 
 DIDNT_CATCH = "Sorry, I didn't catch that. Could you say it again?"
 _TYPING_CHUNK_S = 0.2
-Emit = AudioChunk | AdditionalOutputs
-
-
-@dataclass
-class SessionView:
-    """What the web page shows for a session: the transcript and the listings found."""
-
-    lines: list[dict[str, str]] = field(default_factory=list)  # {"role": "user"|"assistant", …}
-    listings: list[dict[str, Any]] = field(default_factory=list)
-
-    def outputs(self) -> AdditionalOutputs:
-        return AdditionalOutputs(list(self.lines), list(self.listings))
-
-
-@dataclass
-class TurnTimings:
-    """Where a turn's time went, for traces and the voice benchmark (milliseconds)."""
-
-    stt_ms: float = 0.0
-    first_sentence_ms: float | None = None
-    first_audio_ms: float | None = None  # from the start of the turn (end of speech)
-    total_ms: float = 0.0
-    transcript: str = ""
 
 
 class FastRTCAgent:
@@ -84,31 +68,29 @@ class FastRTCAgent:
         self.typing = typing
         self.tracing = tracing or VoiceTracing()
         self.voice = tts.voice_for(avatar)
-        self.view = SessionView()
-        self.last_turn = TurnTimings()
+        self.last_turn = TurnTimings()  # the latest turn's, also when it was cut short
 
     @property
     def session_id(self) -> str:
         return self.conversation.thread_id
 
     # -- speaking ------------------------------------------------------------------------------
-    async def say(self, text: str) -> AsyncIterator[AudioChunk]:
+    async def say(self, text: str) -> AsyncIterator[AudioOut]:
         """Speak display text (prices, m², Spanish names made speakable), at the output rate."""
         async for rate, samples in self.tts.stream(to_speech(text), self.voice):
-            yield self.output_rate, _resample(samples, rate, self.output_rate)
+            yield AudioOut(self.output_rate, resample(samples, rate, self.output_rate))
 
-    async def greet(self) -> AsyncIterator[Emit]:
+    async def greet(self) -> AsyncIterator[VoiceEvent]:
         """The avatar speaks first when a session opens (a returning caller is not re-greeted)."""
         intro = await self.conversation.greet()
         if not intro:
             return
-        self.view.lines.append({"role": "assistant", "content": intro})
-        yield self.view.outputs()
+        yield ReplyText(intro)
         async for chunk in self.say(intro):
             yield chunk
 
     # -- a turn --------------------------------------------------------------------------------
-    async def respond(self, audio: AudioChunk) -> AsyncIterator[Emit]:
+    async def respond(self, audio: AudioChunk) -> AsyncIterator[VoiceEvent]:
         trace = self.tracing.turn(
             self.session_id,
             avatar=self.avatar.name,
@@ -130,10 +112,11 @@ class FastRTCAgent:
         finally:
             timings.total_ms = _ms(began)
             trace.finish(asdict(timings), error)
+        yield TurnTimed(timings)
 
     async def _turn(
         self, audio: AudioChunk, trace: TurnTrace, timings: TurnTimings, began: float
-    ) -> AsyncGenerator[Emit, None]:
+    ) -> AsyncGenerator[VoiceEvent, None]:
         text = (await self.stt.transcribe(audio)).strip()
         timings.stt_ms = _ms(began)
         timings.transcript = text
@@ -142,12 +125,12 @@ class FastRTCAgent:
             async for chunk in self._speak(DIDNT_CATCH, trace, timings, began, "didnt-catch"):
                 yield chunk
             return
-        self.view.lines.append({"role": "user", "content": text})
-        yield self.view.outputs()
+        yield TranscriptHeard(text)
 
         events = _Inbox()
         producer = asyncio.create_task(self._produce(text, events, trace), name="agent-turn")
         spoke_this_turn = False
+        search_args: dict[str, Any] = {}
         try:
             while True:
                 event = await events.get()
@@ -155,17 +138,20 @@ class FastRTCAgent:
                     break
                 if isinstance(event, SentenceReady):
                     timings.first_sentence_ms = timings.first_sentence_ms or _ms(began)
-                    self.view.lines.append({"role": "assistant", "content": event.text})
-                    yield self.view.outputs()
+                    yield ReplyText(event.text)
                     async for chunk in self._speak(event.text, trace, timings, began):
                         yield chunk
                     spoke_this_turn = True
-                elif isinstance(event, ToolStarted) and self.filler.enabled:
-                    async for chunk in self._filler(events, spoke_this_turn, trace, timings, began):
-                        yield chunk
+                elif isinstance(event, ToolStarted):
+                    search_args = dict(event.args)
+                    if self.filler.enabled:
+                        filler = self._filler(events, spoke_this_turn, trace, timings, began)
+                        async for chunk in filler:
+                            yield chunk
                 elif isinstance(event, ToolFinished):
-                    self.view.listings = list(event.result.get("properties") or [])
-                    yield self.view.outputs()
+                    listings = list(event.result.get("properties") or [])
+                    yield ListingsShown(event.name, search_args, event.count, listings)
+                    search_args = {}
         finally:
             if not producer.done():  # barge-in closed us: stop the turn, keep the thread sound
                 producer.cancel()
@@ -186,7 +172,7 @@ class FastRTCAgent:
 
     async def _filler(
         self, events: _Inbox, spoke: bool, trace: TurnTrace, timings: TurnTimings, began: float
-    ) -> AsyncIterator[AudioChunk]:
+    ) -> AsyncIterator[AudioOut]:
         """The tool line (unless the avatar just said what it is searching for), then typing
         paced in real time until the search's result, or anything else, arrives."""
         filler_began = time.perf_counter()
@@ -201,10 +187,10 @@ class FastRTCAgent:
         try:
             while events.empty() and time.monotonic() < deadline:
                 try:
-                    chunk = await anext(typing)
+                    rate, samples = await anext(typing)
                 except StopAsyncIteration:
                     break
-                yield chunk
+                yield AudioOut(rate, samples)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(_TYPING_CHUNK_S):
                         await events.wait_for_item()
@@ -221,7 +207,7 @@ class FastRTCAgent:
         timings: TurnTimings,
         began: float,
         kind: str = "reply",
-    ) -> AsyncIterator[AudioChunk]:
+    ) -> AsyncIterator[AudioOut]:
         """Say `text` within a turn: note the turn's first audio, trace the synthesis."""
         spoke_at = time.perf_counter()
         chunks, audio_s = 0, 0.0
@@ -230,7 +216,7 @@ class FastRTCAgent:
                 if timings.first_audio_ms is None:
                     timings.first_audio_ms = _ms(began)
                 chunks += 1
-                audio_s += chunk[1].size / chunk[0]
+                audio_s += chunk.samples.size / chunk.rate
                 yield chunk
         finally:
             trace.spoke(text, chunks=chunks, audio_s=audio_s, began=spoke_at, kind=kind)
@@ -263,17 +249,6 @@ class _Inbox:
             return
         self._ready.clear()
         await self._ready.wait()
-
-
-def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    data = np.asarray(samples).reshape(-1)
-    if rate == target:
-        return data
-    divisor = np.gcd(rate, target)
-    out = resample_poly(data.astype(np.float32), target // divisor, rate // divisor)
-    if data.dtype == np.int16:
-        return np.asarray(np.clip(out, -32768, 32767), dtype=np.int16)
-    return np.asarray(out, dtype=np.float32)
 
 
 def _ms(since: float) -> float:

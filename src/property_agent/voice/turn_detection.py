@@ -15,25 +15,13 @@ from typing import Any
 import numpy as np
 from fastrtc import ReplyOnPause
 from fastrtc.reply_on_pause import AppState
-from scipy.signal import resample_poly
 
 from property_agent.config import VADSettings
+from property_agent.voice.audio import STT_RATE, to_stt_input
 from property_agent.voice.vad import WINDOW_16K, PackagedSileroVAD, packaged_vad
 
-RATE = 16_000
+RATE = STT_RATE
 WINDOW_MS = WINDOW_16K * 1000 / RATE  # 32 ms
-
-
-def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Mono float32 at 16 kHz from int16/float32 audio at a common telephony/WebRTC rate."""
-    audio = np.asarray(samples).reshape(-1)
-    audio = (
-        audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else audio.astype(np.float32)
-    )
-    if rate == RATE:
-        return audio
-    divisor = np.gcd(rate, RATE)
-    return np.asarray(resample_poly(audio, RATE // divisor, rate // divisor), dtype=np.float32)
 
 
 @dataclass
@@ -57,7 +45,7 @@ class StreamingPauseDetector:
         self.turn = TurnState()
 
     def feed(self, samples: np.ndarray, rate: int) -> bool:
-        self._pending = np.concatenate([self._pending, to_16k(samples, rate)])
+        self._pending = np.concatenate([self._pending, to_stt_input(rate, samples)])
         ended = False
         while len(self._pending) >= WINDOW_16K:
             window, self._pending = self._pending[:WINDOW_16K], self._pending[WINDOW_16K:]

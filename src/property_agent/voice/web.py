@@ -1,19 +1,33 @@
 """The web page at `/`: talk to the avatar in the browser.
 
 FastRTC's WebRTC component carries the microphone and the avatar's voice; the page also shows who
-the avatar is, the live transcript, and a card for each listing the last search returned.
+the avatar is, the live transcript, and a card for each listing the last search returned. This
+is the one place a session's events become FastRTC's outputs (`PageView.outputs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import gradio as gr
-from fastrtc import WebRTC
+from fastrtc import AdditionalOutputs, WebRTC
 
 from property_agent.avatars import Avatar
+from property_agent.voice.audio import AudioChunk
+from property_agent.voice.events import (
+    AudioOut,
+    ListingsShown,
+    ReplyText,
+    TranscriptHeard,
+    VoiceEvent,
+)
 from property_agent.voice.turn_detection import StreamingReplyOnPause
+
+PageOutput = AudioChunk | AdditionalOutputs
 
 CSS = """
 .listing-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
@@ -25,6 +39,34 @@ CSS = """
 .listing-card .facts {color: var(--body-text-color-subdued); margin-bottom: 6px;}
 .listing-card .text {font-size: 0.9em;}
 """
+
+
+@dataclass
+class PageView:
+    """What the page shows for one connection: the transcript so far and the listings found."""
+
+    lines: list[dict[str, str]] = field(default_factory=list)  # {"role": "user"|"assistant", …}
+    listings: list[dict[str, Any]] = field(default_factory=list)
+
+    async def outputs(self, events: AsyncIterator[VoiceEvent]) -> AsyncGenerator[PageOutput, None]:
+        """A session's events as FastRTC plays and shows them: audio as `(rate, samples)`, and
+        the whole transcript and listings again whenever either changes. Closing this (a
+        barge-in) closes `events` at once, which stops the agent's turn."""
+        stream = cast(AsyncGenerator[VoiceEvent, None], events)
+        async with contextlib.aclosing(stream):
+            async for event in stream:
+                if isinstance(event, AudioOut):
+                    yield event.rate, event.samples
+                    continue
+                if isinstance(event, TranscriptHeard):
+                    self.lines.append({"role": "user", "content": event.text})
+                elif isinstance(event, ReplyText):
+                    self.lines.append({"role": "assistant", "content": event.text})
+                elif isinstance(event, ListingsShown):
+                    self.listings = list(event.listings)
+                else:
+                    continue
+                yield AdditionalOutputs(list(self.lines), list(self.listings))
 
 
 def listing_cards(listings: list[dict[str, Any]]) -> str:

@@ -1,11 +1,10 @@
-"""Speech to text: one protocol, one file per provider, chosen by `STT__MODEL`."""
+"""Speech to text: one base class, one file per provider, chosen by `STT__MODEL`."""
 
 from property_agent.voice.stt.base import (
     STT,
     STTError,
     is_no_speech,
     is_silent,
-    to_mono_float32_16k,
 )
 from property_agent.voice.stt.registry import STT_PROVIDERS, create_stt
 from property_agent.voice.stt.whisper_local import prepare_whisper_model
@@ -18,5 +17,4 @@ __all__ = [
     "is_no_speech",
     "is_silent",
     "prepare_whisper_model",
-    "to_mono_float32_16k",
 ]

@@ -1,8 +1,10 @@
-"""What every speech-to-text provider offers, and the audio and transcript rules they share.
+"""What every speech-to-text provider is, and the audio and transcript rules they share.
 
 Audio arrives as FastRTC hands it over after end of turn: `(sample_rate, samples)`, int16 or
-float32, mono, shaped `(n,)` or `(1, n)`. Providers turn it into 16 kHz mono float32 with
-`to_mono_float32_16k`, the rate every Whisper-family model expects.
+float32, mono, shaped `(n,)` or `(1, n)`. `STT.transcribe` does the shared work once (livekit's
+`STT.recognize()` → `_recognize_impl`): it turns the audio into 16 kHz mono float32 (the rate
+every Whisper-family model expects), applies the rules below, times and logs the call, and hands
+the provider's one hook, `_transcribe`, only audio that may hold speech.
 
 Whisper invents text on silence and noise ("Thank you.", "Thanks for watching!", "you", "The").
 The rule every provider applies, so a quiet or noisy line never becomes a phantom turn:
@@ -20,54 +22,70 @@ The rule every provider applies, so a quiet or noisy line never becomes a phanto
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+import logging
+import time
+from abc import ABC, abstractmethod
+from typing import Self
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import resample_poly
 
-TARGET_RATE = 16_000
+from property_agent.config import Settings
+from property_agent.voice.audio import STT_RATE, AudioChunk, to_stt_input
+from property_agent.voice.providers import reported_as
+
+logger = logging.getLogger(__name__)
+
+TARGET_RATE = STT_RATE
 SILENCE_RMS = 0.003
 NO_SPEECH_PROB = 0.3
 LOW_AVG_LOGPROB = -1.0
 
-Audio = tuple[int, NDArray[np.int16] | NDArray[np.float32]]
+Audio = AudioChunk
 
 
 class STTError(RuntimeError):
     """Transcription is impossible or failed; the message names the provider and what to fix."""
 
 
-@runtime_checkable
-class STT(Protocol):
+class STT(ABC):
     """A speech-to-text provider: one finished utterance in, its text out ("" for no speech)."""
 
     name: str
 
-    async def transcribe(self, audio: Audio) -> str: ...
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """The provider as `Settings` configure it (every registered provider defines it)."""
+        raise NotImplementedError(f"{cls.__name__} is not built from settings")
 
+    async def transcribe(self, audio: Audio) -> str:
+        """The utterance's text; "" for no speech. Raises `STTError` when the provider fails."""
+        samples = to_stt_input(*audio)
+        if self._too_quiet(samples):
+            return ""
+        started = time.perf_counter()
+        with reported_as(STTError, f"{self.name} failed"):
+            text = clean_text(await self._transcribe(samples))
+        logger.debug(
+            "%s: %.1f s of audio in %.2f s, %d chars",
+            self.name,
+            samples.size / TARGET_RATE,
+            time.perf_counter() - started,
+            len(text),
+        )
+        return text
 
-def to_mono_float32_16k(audio: Audio) -> NDArray[np.float32]:
-    """FastRTC audio as 16 kHz mono float32 in [-1, 1], the input Whisper-family models take."""
-    rate, samples = audio
-    data = np.asarray(samples)
-    if np.issubdtype(data.dtype, np.integer):
-        scale = 32768.0 if data.dtype == np.int16 else float(2 ** (8 * data.itemsize - 1))
-        mono = data.astype(np.float32) / np.float32(scale)
-    else:
-        mono = data.astype(np.float32)
-    if mono.ndim == 2 and mono.shape[0] == 1:
-        mono = mono[0]  # FastRTC's (1, n), including (1, 0) for a turn with nothing kept
-    elif mono.ndim == 2:
-        # (channels, n) or (n, channels) are averaged to mono.
-        mono = mono.mean(axis=0 if mono.shape[0] <= mono.shape[1] else 1, dtype=np.float32)
-    elif mono.ndim != 1:
-        raise ValueError(f"expected mono audio shaped (n,) or (1, n), got {data.shape}")
-    if rate != TARGET_RATE and mono.size:
-        divisor = np.gcd(int(rate), TARGET_RATE)
-        mono = np.asarray(resample_poly(mono, TARGET_RATE // divisor, int(rate) // divisor))
-    clipped: NDArray[np.float32] = np.clip(mono, -1.0, 1.0).astype(np.float32, copy=False)
-    return clipped
+    @abstractmethod
+    async def _transcribe(self, samples: NDArray[np.float32]) -> str:
+        """The provider's hook: 16 kHz mono float32 that is not silent → its text."""
+
+    def _too_quiet(self, samples: NDArray[np.float32]) -> bool:
+        """Rule 1: no model call for a quiet line."""
+        return is_silent(samples)
+
+    async def aclose(self) -> None:
+        """Release network clients; local models stay loaded for the process."""
+        return None
 
 
 def is_silent(samples: NDArray[np.float32]) -> bool:

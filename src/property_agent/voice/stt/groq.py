@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from property_agent.config import Settings
 from property_agent.voice.stt.base import STTError
 from property_agent.voice.stt.openai_compat import OpenAICompatibleSTT
@@ -15,13 +17,14 @@ class GroqWhisperSTT(OpenAICompatibleSTT):
 
     name = "whisper-groq"
 
-    def __init__(self, settings: Settings, base_url: str = GROQ_BASE_URL) -> None:
+    @classmethod
+    def from_settings(cls, settings: Settings, base_url: str = GROQ_BASE_URL) -> Self:
         if settings.groq.api_key is None:
             raise STTError(
                 "STT__MODEL=whisper-groq needs GROQ__API_KEY; set it, or use "
                 "STT__MODEL=whisper-local to transcribe offline"
             )
-        super().__init__(
+        return cls(
             url=f"{base_url.rstrip('/')}/audio/transcriptions",
             model=settings.stt.groq_model,
             language=settings.stt.language,

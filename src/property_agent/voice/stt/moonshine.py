@@ -12,19 +12,12 @@ import importlib
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from huggingface_hub import try_to_load_from_cache
 
 from property_agent.config import Settings
-from property_agent.voice.stt.base import (
-    TARGET_RATE,
-    Audio,
-    STTError,
-    clean_text,
-    is_silent,
-    to_mono_float32_16k,
-)
+from property_agent.voice.stt.base import STT, STTError
 
 logger = logging.getLogger(__name__)
 
@@ -64,12 +57,12 @@ def _import_moonshine() -> Any:
         ) from None
 
 
-class MoonshineSTT:
+class MoonshineSTT(STT):
     """Moonshine base on the CPU through onnxruntime, from weights already cached locally."""
 
     name = "moonshine"
 
-    def __init__(self, settings: Settings, cache_dir: Path | str | None = None) -> None:
+    def __init__(self, cache_dir: Path | str | None = None) -> None:
         moonshine = _import_moonshine()
         folder = find_moonshine_weights(cache_dir)
         if folder is None:
@@ -84,18 +77,14 @@ class MoonshineSTT:
         self._lock = threading.Lock()  # one onnxruntime decode loop at a time per model
         logger.info("Loaded Moonshine %s from %s", FLAVOUR, folder)
 
-    async def transcribe(self, audio: Audio) -> str:
-        samples = to_mono_float32_16k(audio)
-        if is_silent(samples):
-            return ""
-        try:
-            return await asyncio.to_thread(self._run, samples)
-        except Exception as exc:
-            raise STTError(f"moonshine failed: {exc}") from exc
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls()  # the weights come from the Hugging Face cache, whatever the settings
+
+    async def _transcribe(self, samples: Any) -> str:
+        return await asyncio.to_thread(self._run, samples)
 
     def _run(self, samples: Any) -> str:
         with self._lock:
             tokens = self._model.generate(samples.reshape(1, -1))
-        text = self._tokenizer.decode_batch(tokens)[0]
-        logger.debug("moonshine: %.1f s of audio, %d chars", samples.size / TARGET_RATE, len(text))
-        return clean_text(str(text))
+        return str(self._tokenizer.decode_batch(tokens)[0])

@@ -7,8 +7,6 @@ no-speech rule as the local model (see `base`) applies to the segments the serve
 from __future__ import annotations
 
 import io
-import logging
-import time
 import wave
 from typing import Any
 
@@ -17,16 +15,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from property_agent.voice.stt.base import (
+    STT,
     TARGET_RATE,
-    Audio,
     STTError,
     clean_text,
     is_no_speech,
-    is_silent,
-    to_mono_float32_16k,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def wav_bytes(samples: NDArray[np.float32], rate: int = TARGET_RATE) -> bytes:
@@ -59,7 +53,7 @@ def transcript_from(body: Any) -> str:
     return clean_text(" ".join(kept))
 
 
-class OpenAICompatibleSTT:
+class OpenAICompatibleSTT(STT):
     """POSTs one utterance to an OpenAI-compatible transcription endpoint."""
 
     name = "openai-compatible"
@@ -82,24 +76,12 @@ class OpenAICompatibleSTT:
         self._timeout_s = timeout_s
         self._client: httpx.AsyncClient | None = None
 
-    async def transcribe(self, audio: Audio) -> str:
-        samples = to_mono_float32_16k(audio)
-        if is_silent(samples):
-            return ""
-        started = time.perf_counter()
+    async def _transcribe(self, samples: NDArray[np.float32]) -> str:
         body = await self._post(wav_bytes(samples))
         try:
-            text = transcript_from(body)
+            return transcript_from(body)
         except (ValueError, TypeError) as exc:
             raise STTError(f"{self.name}: unexpected answer from {self._url}: {exc}") from None
-        logger.debug(
-            "%s: %.1f s of audio in %.2f s, %d chars",
-            self.name,
-            samples.size / TARGET_RATE,
-            time.perf_counter() - started,
-            len(text),
-        )
-        return text
 
     async def _post(self, wav: bytes) -> Any:
         if self._client is None or self._client.is_closed:

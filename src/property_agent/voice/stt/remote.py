@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from property_agent.config import Settings
 from property_agent.voice.stt.base import STTError
 from property_agent.voice.stt.openai_compat import OpenAICompatibleSTT
@@ -23,14 +25,15 @@ class RemoteFasterWhisperSTT(OpenAICompatibleSTT):
 
     name = "faster-whisper-remote"
 
-    def __init__(self, settings: Settings) -> None:
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
         stt = settings.stt
         if not stt.remote_url:
             raise STTError(
                 "STT__MODEL=faster-whisper-remote needs STT__REMOTE_URL (the server's base URL, "
                 "e.g. https://<pod>-8000.proxy.runpod.net); set it, or use STT__MODEL=whisper-local"
             )
-        super().__init__(
+        return cls(
             url=transcriptions_url(stt.remote_url),
             model=stt.remote_model,
             language=stt.language,

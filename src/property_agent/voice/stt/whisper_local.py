@@ -17,16 +17,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from property_agent.config import Settings
-from property_agent.voice.stt.base import (
-    Audio,
-    STTError,
-    clean_text,
-    is_silent,
-    to_mono_float32_16k,
-)
+from property_agent.voice.stt.base import STT, STTError
 from property_agent.voice.stt.hypotheses import PlaceChoice
 from property_agent.voice.stt.prompt import listed_locations, prompt_for
 from property_agent.voice.stt.whisper_nbest import NBestDecoder
@@ -141,30 +135,27 @@ def load_whisper_model(model_dir: Path, threads: int) -> WhisperModel:
         return _models[key]
 
 
-class LocalWhisperSTT:
+class LocalWhisperSTT(STT):
     """Whisper base in-process on the CPU: no key, no network."""
 
     name = "whisper-local"
 
-    def __init__(self, settings: Settings) -> None:
-        model = load_whisper_model(settings.stt.model_dir, settings.stt.threads)
-        self._decoder = NBestDecoder(
-            model, settings.stt.language, prompt_for(settings), settings.stt.beam_size
-        )
-        self._choice = PlaceChoice(listed_locations(settings))
+    def __init__(self, decoder: NBestDecoder, choice: PlaceChoice) -> None:
+        self._decoder = decoder
+        self._choice = choice
 
-    async def transcribe(self, audio: Audio) -> str:
-        samples = to_mono_float32_16k(audio)
-        if is_silent(samples):
-            return ""
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        stt = settings.stt
+        model = load_whisper_model(stt.model_dir, stt.threads)
+        decoder = NBestDecoder(model, stt.language, prompt_for(settings), stt.beam_size)
+        return cls(decoder, PlaceChoice(listed_locations(settings)))
+
+    async def _transcribe(self, samples: NDArray[np.float32]) -> str:
         loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(_executor, self._run, samples)
-        except Exception as exc:
-            raise STTError(f"whisper-local failed: {exc}") from exc
+        return await loop.run_in_executor(_executor, self._run, samples)
 
     def _run(self, samples: NDArray[np.float32]) -> str:
-        started = time.perf_counter()
         # Beam search, because greedy decoding follows the hint's spelling into the wrong name:
         # on μ-law audio of "…in Chamberi" the first token " Cham" (the hint's "Chamartín")
         # edges out " Chamber" (-0.74 vs -1.10 nats) although "Chamberí" is the likelier word,
@@ -177,12 +168,5 @@ class LocalWhisperSTT:
         # so this cap never cuts real speech and ends a loop early.
         max_new_tokens = min(200, 20 + int(samples.size / 16_000 * 10))
         readings = self._decoder.readings(samples, max_new_tokens)
-        text = clean_text(self._choice.choose(readings))
-        logger.debug(
-            "whisper-local: %.1f s of audio in %.2f s, %d readings, %d chars",
-            samples.size / 16_000,
-            time.perf_counter() - started,
-            len(readings),
-            len(text),
-        )
-        return text
+        logger.debug("whisper-local: %d readings", len(readings))
+        return self._choice.choose(readings)

@@ -16,28 +16,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from property_agent.voice.tts.base import TTS, AudioChunk, split_sentences
+from property_agent.voice.tts.base import TTS, AudioChunk, closing, split_sentences
 
 if TYPE_CHECKING:
     from property_agent.avatars import Avatar
 
 logger = logging.getLogger(__name__)
-
-
-@asynccontextmanager
-async def _closing(
-    stream: AsyncIterator[AudioChunk],
-) -> AsyncIterator[AsyncIterator[AudioChunk]]:
-    """Close a provider's stream on exit, even when our caller stopped listening half-way."""
-    try:
-        yield stream
-    finally:
-        aclose = getattr(stream, "aclose", None)
-        if aclose is not None:
-            await aclose()
 
 
 class FallbackTTS(TTS):
@@ -76,25 +62,23 @@ class FallbackTTS(TTS):
     def voice_for(self, avatar: Avatar) -> str | None:
         return self.primary.voice_for(avatar)
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         sentences = split_sentences(text)
-        if not sentences:
-            return
         if self.circuit_open:
-            async with _closing(self.fallback.stream(text, self._fallback_voice)) as chunks:
+            async with closing(self.fallback.stream(text, self._fallback_voice)) as chunks:
                 async for chunk in chunks:
                     yield chunk
             return
         for index, sentence in enumerate(sentences):
             try:
                 # A caller who stops listening (barge-in) closes the HTTP stream now.
-                async with _closing(self.primary.stream(sentence, voice)) as chunks:
+                async with closing(self.primary.stream(sentence, voice)) as chunks:
                     async for chunk in chunks:
                         yield chunk
             except Exception as exc:
                 self._record_failure(exc)
                 rest = " ".join(sentences[index:])
-                async with _closing(self.fallback.stream(rest, self._fallback_voice)) as chunks:
+                async with closing(self.fallback.stream(rest, self._fallback_voice)) as chunks:
                     async for chunk in chunks:
                         yield chunk
                 return

@@ -8,12 +8,11 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import aclosing
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from property_agent.config import Settings
-from property_agent.voice.tts.base import TTS, AudioChunk, TTSError, split_sentences, to_int16
+from property_agent.voice.tts.base import TTS, AudioChunk, TTSError, closing, split_sentences
 from property_agent.voice.tts.blocking import engine_worker, iterate_in_executor
 
 MODEL_FILE = "kokoro-v1.0.onnx"
@@ -87,33 +86,24 @@ class KokoroTTS(TTS):
         self._speed = min(max(speed, _MIN_SPEED), _MAX_SPEED)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> KokoroTTS:
+    def from_settings(cls, settings: Settings) -> Self:
         return cls(kokoro_dir=settings.tts.kokoro_dir, speed=settings.tts.speed)
 
     @property
     def sample_rate(self) -> int:
         return SAMPLE_RATE
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
+        # kokoro-onnx reports bad voices and inputs with assert: the base names it a TTSError.
         sentences = split_sentences(text)
-        if not sentences:
-            return
-        steps = iterate_in_executor(
-            self._synthesize(sentences, voice or DEFAULT_VOICE), engine_worker("kokoro")
-        )
-        try:
-            async with aclosing(steps):
-                async for chunk in steps:
-                    yield chunk
-        except TTSError:
-            raise
-        except Exception as exc:  # kokoro-onnx reports bad voices and inputs with assert
-            raise TTSError(f"kokoro: synthesis failed: {exc!r}") from exc
+        blocking = self._blocking(sentences, voice or DEFAULT_VOICE)
+        steps = iterate_in_executor(blocking, engine_worker("kokoro"))
+        async with closing(steps):  # a barge-in stops the synthesis after this sentence
+            async for chunk in steps:
+                yield chunk
 
-    def _synthesize(self, sentences: list[str], voice: str) -> Iterator[AudioChunk]:
+    def _blocking(self, sentences: list[str], voice: str) -> Iterator[tuple[int, Any]]:
         lang = "en-gb" if voice.startswith("b") else "en-us"
         for sentence in sentences:
             samples, rate = self._kokoro.create(sentence, voice=voice, speed=self._speed, lang=lang)
-            audio = to_int16(samples)
-            if audio.size:
-                yield int(rate), audio
+            yield int(rate), samples

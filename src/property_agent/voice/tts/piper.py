@@ -13,12 +13,11 @@ import logging
 import re
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import aclosing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 from property_agent.config import Settings
-from property_agent.voice.tts.base import TTS, AudioChunk, TTSError, to_int16
+from property_agent.voice.tts.base import TTS, AudioChunk, TTSError, closing
 from property_agent.voice.tts.blocking import engine_worker, iterate_in_executor
 
 if TYPE_CHECKING:
@@ -91,32 +90,25 @@ class PiperTTS(TTS):
         self._voice = load_voice(self._model)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PiperTTS:
+    def from_settings(cls, settings: Settings) -> Self:
         return cls(speed=settings.tts.speed)
 
     @property
     def sample_rate(self) -> int:
         return int(self._voice.config.sample_rate)
 
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
+    async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         model = _model_path(voice) if voice else self._model
         piper_voice = self._voice
         if model != self._model:
             loop = asyncio.get_running_loop()
             piper_voice = await loop.run_in_executor(engine_worker("piper"), load_voice, model)
-        steps = iterate_in_executor(self._synthesize(piper_voice, text), engine_worker("piper"))
-        try:
-            async with aclosing(steps):
-                async for chunk in steps:
-                    yield chunk
-        except TTSError:
-            raise
-        except Exception as exc:
-            raise TTSError(f"piper: synthesis failed: {exc}") from exc
+        steps = iterate_in_executor(self._blocking(piper_voice, text), engine_worker("piper"))
+        async with closing(steps):  # a barge-in stops the synthesis after this sentence
+            async for chunk in steps:
+                yield chunk
 
-    def _synthesize(self, piper_voice: PiperVoice, text: str) -> Iterator[AudioChunk]:
+    def _blocking(self, piper_voice: PiperVoice, text: str) -> Iterator[tuple[int, Any]]:
         """One chunk per sentence (Piper splits sentences itself), the opening clause on its own;
         runs on the worker thread."""
         from piper import SynthesisConfig
@@ -125,9 +117,7 @@ class PiperTTS(TTS):
         config = SynthesisConfig(length_scale=piper_voice.config.length_scale / self._speed)
         for piece in opening_clause(text):
             for chunk in piper_voice.synthesize(piece, config):
-                samples = to_int16(chunk.audio_float_array)
-                if samples.size:
-                    yield chunk.sample_rate, samples
+                yield chunk.sample_rate, chunk.audio_float_array
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s+|\s+[—–]\s+")

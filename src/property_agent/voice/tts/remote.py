@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Self
 
 from property_agent.config import Settings
-from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
-from property_agent.voice.tts.http_client import SpeechClient
-from property_agent.voice.tts.pcm import PcmDecoder
-
-DEFAULT_VOICE = "tara"
-SAMPLE_RATE = 24_000
+from property_agent.voice.tts.base import AudioChunk, TTSError
+from property_agent.voice.tts.http_client import HttpSpeechTTS
 
 
 def speech_url(base_url: str) -> str:
@@ -22,7 +19,7 @@ def speech_url(base_url: str) -> str:
     return f"{url}/audio/speech" if url.endswith("/v1") else f"{url}/v1/audio/speech"
 
 
-class RemoteOrpheusTTS(TTS):
+class RemoteOrpheusTTS(HttpSpeechTTS):
     """Orpheus behind an OpenAI-compatible speech endpoint; the avatar's `orpheus` voice."""
 
     name = "orpheus-remote"
@@ -42,14 +39,11 @@ class RemoteOrpheusTTS(TTS):
                 "an OpenAI-compatible /v1/audio/speech server (or set TTS__MODEL=piper, which "
                 "works offline)"
             )
-        self._url = speech_url(url)
-        self._api_key = api_key
-        self._model = model
+        super().__init__(url=speech_url(url), model=model, api_key=api_key, timeout_s=timeout_s)
         self._speed = speed
-        self._client = SpeechClient(self.name, timeout_s)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RemoteOrpheusTTS:
+    def from_settings(cls, settings: Settings) -> Self:
         key = settings.tts.remote_api_key
         return cls(
             url=settings.tts.remote_url,
@@ -59,30 +53,5 @@ class RemoteOrpheusTTS(TTS):
             timeout_s=settings.tts.timeout_s,
         )
 
-    @property
-    def sample_rate(self) -> int:
-        return SAMPLE_RATE
-
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
-        payload = {
-            "model": self._model,
-            "input": text,
-            "voice": voice or DEFAULT_VOICE,
-            "response_format": "pcm",
-            "stream": True,
-            "speed": self._speed,
-        }
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        decoder = PcmDecoder(SAMPLE_RATE, self.name)
-        async with self._client.post(self._url, payload, headers) as response:
-            async for data in response.aiter_bytes():
-                samples = decoder.feed(data)
-                if samples is not None:
-                    yield decoder.sample_rate, samples
-        if decoder.samples_out == 0:
-            raise TTSError(f"orpheus-remote: no audio came back from {self._url}")
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+    def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
+        return self._speech(text, voice, {"response_format": "pcm", "speed": self._speed})

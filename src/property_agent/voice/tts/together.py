@@ -11,22 +11,19 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
 from property_agent.config import Settings
-from property_agent.voice.tts.base import TTS, AudioChunk, TTSError
-from property_agent.voice.tts.http_client import SpeechClient
-from property_agent.voice.tts.pcm import PcmDecoder
+from property_agent.voice.tts.base import AudioChunk, TTSError
+from property_agent.voice.tts.http_client import HttpSpeechTTS
 
 TOGETHER_URL = "https://api.together.xyz/v1/audio/speech"
-DEFAULT_VOICE = "tara"
-SAMPLE_RATE = 24_000
 _AUDIO_DELTA = "conversation.item.audio_output.delta"
 
 
-class TogetherOrpheusTTS(TTS):
+class TogetherOrpheusTTS(HttpSpeechTTS):
     """Orpheus 3B on Together; the avatar's `together` (else `orpheus`) voice."""
 
     name = "together"
@@ -44,13 +41,10 @@ class TogetherOrpheusTTS(TTS):
                 "together: TTS__MODEL=together needs TTS__TOGETHER_API_KEY "
                 "(or set TTS__MODEL=piper, which works offline)"
             )
-        self._api_key = api_key
-        self._model = model
-        self._url = url
-        self._client = SpeechClient(self.name, timeout_s)
+        super().__init__(url=url, model=model, api_key=api_key, timeout_s=timeout_s)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TogetherOrpheusTTS:
+    def from_settings(cls, settings: Settings) -> Self:
         key = settings.tts.together_api_key
         return cls(
             api_key=key.get_secret_value() if key else None,
@@ -58,34 +52,13 @@ class TogetherOrpheusTTS(TTS):
             timeout_s=settings.tts.timeout_s,
         )
 
-    @property
-    def sample_rate(self) -> int:
-        return SAMPLE_RATE
-
-    async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-        if not text.strip():
-            return
-        payload = {
-            "model": self._model,
-            "input": text,
-            "voice": voice or DEFAULT_VOICE,
-            "stream": True,
+    def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
+        fields = {
             "response_format": "raw",
             "response_encoding": "pcm_s16le",
-            "sample_rate": SAMPLE_RATE,
+            "sample_rate": self.SAMPLE_RATE,
         }
-        headers = {"Authorization": f"Bearer {self._api_key}"}
-        decoder = PcmDecoder(SAMPLE_RATE, self.name)
-        async with self._client.post(self._url, payload, headers) as response:
-            async for data in _audio_bytes(response):
-                samples = decoder.feed(data)
-                if samples is not None:
-                    yield decoder.sample_rate, samples
-        if decoder.samples_out == 0:
-            raise TTSError(f"together: no audio came back for {len(text)} characters of text")
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        return self._speech(text, voice, fields, body=_audio_bytes)
 
 
 async def _audio_bytes(response: httpx.Response) -> AsyncIterator[bytes]:
