@@ -86,15 +86,15 @@ def remote_engines(settings: Settings, search: Any) -> tuple[Any, Any, Any]:
     from property_agent.agent.offline.model import OfflinePolicyModel
     from property_agent.agent.offline.policy import OfflinePolicy
     from property_agent.avatars import get_avatar
-    from property_agent.voice.stt.base import Audio
+    from property_agent.voice.stt.base import STT
     from property_agent.voice.tts.base import TTS, AudioChunk
 
-    class RemoteLikeSTT:
+    class RemoteLikeSTT(STT):
         """Hears one of the benchmark's requests (it cannot tell which was said)."""
 
         name = "remote-like-stt"
 
-        async def transcribe(self, audio: Audio) -> str:
+        async def _transcribe(self, samples: NDArray[np.float32]) -> str:
             await asyncio.sleep(random.uniform(*STT_S))
             return random.choice(turn_texts(random.randrange(len(PLACES)), 3))
 
@@ -108,9 +108,7 @@ def remote_engines(settings: Settings, search: Any) -> tuple[Any, Any, Any]:
         def sample_rate(self) -> int:
             return self.rate
 
-        async def stream(self, text: str, voice: str | None = None) -> AsyncIterator[AudioChunk]:
-            if not text.strip():
-                return
+        async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
             await asyncio.sleep(random.uniform(*TTS_FIRST_S))
             left = len(text) * SECONDS_PER_CHAR
             while left > 0:
