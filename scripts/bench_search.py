@@ -23,10 +23,10 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # for tests.test_parser.check_case (the labelled-set scorer)
+sys.path.insert(0, str(ROOT))  # for tests.search.test_parser.check_case (the labelled-set scorer)
 
-from tests.conftest import LOCATIONS  # noqa: E402
-from tests.test_parser import check_case  # noqa: E402
+from tests.search.test_parser import check_case  # noqa: E402
+from tests.support.settings import LOCATIONS  # noqa: E402
 
 from property_agent.config import Settings  # noqa: E402
 from property_agent.domain import Property  # noqa: E402
@@ -101,7 +101,7 @@ def bench_parser() -> list[Row]:
     rows: list[Row] = []
     for name in ("parser_cases", "parser_holdout"):
         cases: list[dict[str, Any]] = yaml.safe_load(
-            (ROOT / "tests" / "data" / f"{name}.yaml").read_text("utf-8")
+            (ROOT / "tests" / "search" / "data" / f"{name}.yaml").read_text("utf-8")
         )
         began = time.perf_counter()
         results = [check_case(parser.parse(c["text"]), c) for c in cases]

@@ -3,31 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import secrets
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from property_agent.config import Settings
+from tests.support.settings import DATA_CSV, OUR_PREFIXES, make_settings
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_CSV = ROOT / "data" / "properties.csv"
-# The 35 neighbourhoods the shipped data covers (issue #2), as spelled in the data.
-LOCATIONS = (
-    "Chueca-Justicia, Malasaña-Universidad, Imperial, Centro, Hortaleza, Chamartín, Ciudad Lineal, "
-    "Barrio de Salamanca, Chamberí, Fuencarral, San Blas, Goya, Palacio, Lista, Ventas, Moncloa, "
-    "Huertas-Cortes, Vallehermoso, Prosperidad, Pinar del Rey, Argüelles, Tetuán, Nueva España, "
-    "Retiro, Castellana, Lavapiés-Embajadores, El Viso, Latina, Moratalaz, El Plantío, "
-    "Cuatro Caminos, Sol, Canillas, Fuente del Berro, Nuevos Ministerios-Ríos Rosas"
-).split(", ")
-_OUR_PREFIXES = (
-    "GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL", "LLM__",
-    "MEMORY__", "AGENT__", "OPIK", "AVATAR_NAME", "STT__", "TTS__", "VAD__", "FILLER__", "WEB__",
-    "TWILIO__", "TELEPHONY__", "PUBLIC_BASE_URL",
-)  # fmt: skip
+if TYPE_CHECKING:
+    from property_agent.agent.runtime import AgentRuntime
+    from property_agent.search.service import PropertySearchService
+    from property_agent.voice.stack import VoiceStack
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,28 +30,8 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No `.env` file and none of the developer's provider settings leak into a test."""
     monkeypatch.setitem(Settings.model_config, "env_file", None)
     for name in list(os.environ):
-        if name.upper().startswith(_OUR_PREFIXES):
+        if name.upper().startswith(OUR_PREFIXES):
             monkeypatch.delenv(name)
-
-
-def make_settings(**overrides: object) -> Settings:
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
-
-
-def write_listings(path: Path, rows: list[dict[str, object]]) -> Path:
-    """Write rows in the listings CSV format (columns in the shipped order)."""
-    columns = ["id", "price", "baths", "rooms", "sqft", "description", "location"]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def shipped_rows(limit: int | None = None) -> list[dict[str, str]]:
-    with DATA_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return rows[:limit] if limit else rows
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +50,30 @@ def search_service() -> Iterator[object]:
     yield service
     loop.run_until_complete(service.aclose())
     loop.close()
+
+
+@pytest.fixture(scope="module")
+async def runtime(search_service: PropertySearchService) -> AsyncIterator[AgentRuntime]:
+    """The agent as `serve` starts it with no keys: the offline policy over the real index."""
+    from property_agent.agent.runtime import AgentRuntime
+
+    runtime = AgentRuntime(make_settings(), search_service)
+    await runtime.start()
+    assert runtime.offline  # no keys in tests: the offline policy answers
+    yield runtime
+    await runtime.aclose()
+
+
+@pytest.fixture(scope="module")
+async def real_voice(runtime: AgentRuntime) -> AsyncIterator[VoiceStack]:
+    """Whisper base on the CPU and Piper, as a fresh install runs them."""
+    from property_agent.voice.stack import VoiceStack
+
+    voice = VoiceStack(make_settings(), runtime)
+    assert (voice.stt.name, voice.tts.name) == ("whisper-local", "piper")
+    await voice.warm_up()
+    yield voice
+    await voice.aclose()
 
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

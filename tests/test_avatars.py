@@ -17,7 +17,7 @@ from property_agent.avatars import (
     load_avatars,
     render_system_prompt,
 )
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 pytestmark = pytest.mark.unit
 

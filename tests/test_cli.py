@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from property_agent.cli import app
-from tests.conftest import shipped_rows, write_listings
+from tests.support.settings import shipped_rows, write_listings
 
 pytestmark = [pytest.mark.integration]
 runner = CliRunner()
@@ -117,7 +117,7 @@ def live_server(search_service: object) -> Iterator[str]:
     import uvicorn
 
     from property_agent.api.app import create_app
-    from tests.conftest import make_settings
+    from tests.support.settings import make_settings
 
     api = create_app(make_settings(), search_service=search_service, with_voice=False)  # type: ignore[arg-type]
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=0, log_level="warning"))

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from property_agent.avatars import get_avatar, load_avatars
 from property_agent.cli import app
-from tests.conftest import shipped_rows, write_listings
+from tests.support.settings import shipped_rows, write_listings
 
 pytestmark = [pytest.mark.integration]
 runner = CliRunner()

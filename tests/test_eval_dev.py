@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.search.service import PropertySearchService
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from eval_conversations import ROOT, listings, play

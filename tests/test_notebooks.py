@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.settings import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
