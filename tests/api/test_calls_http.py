@@ -19,7 +19,6 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -38,6 +37,7 @@ from property_agent.api.routes import call, telephone
 from property_agent.cli import app as cli_app
 from property_agent.config import Settings
 from property_agent.telephony.outbound import place_call
+from tests.support.http_server import LocalHTTPServer, Request, Response
 from tests.support.settings import ROOT, make_settings
 
 pytestmark = pytest.mark.unit
@@ -396,38 +396,26 @@ async def test_place_call_runs_twilios_blocking_client_off_the_event_loop() -> N
 # -- `property-agent call` against a running server ------------------------------------------------
 
 
-class FakeTwilioServer:
+class FakeTwilioServer(LocalHTTPServer):
     """Twilio's `Calls.json` endpoint on localhost: records each request, answers 201."""
 
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        fake = self
+    @property
+    def base_url(self) -> str:
+        return self.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "path": r.path,
+                "form": parse_qs(r.body.decode()),
+                "auth": r.headers.get("authorization"),
+            }
+            for r in self.recorded
+        ]
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length", 0))
-                form = parse_qs(self.rfile.read(length).decode())
-                fake.requests.append(
-                    {"path": self.path, "form": form, "auth": self.headers.get("authorization")}
-                )
-                data = json.dumps({"sid": NEW_SID, "status": "queued"}).encode()
-                self.send_response(201)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def respond(self, request: Request) -> Response:
+        return Response.json({"sid": NEW_SID, "status": "queued"}, 201)
 
 
 @contextmanager

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import numpy as np
@@ -21,11 +19,12 @@ from pydantic import ConfigDict, Field
 from property_agent.voice.audio import STT_RATE
 from property_agent.voice.stt.base import STT, Audio
 from property_agent.voice.tts.base import TTS, AudioChunk
+from tests.support.http_server import LocalHTTPServer, Request, Response
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LocalHTTPServer):
     """An OpenAI-compatible `/v1/chat/completions` endpoint on localhost.
 
     `answer(request) -> tool arguments` scripts what the "LLM" extracts; `mode` switches to
@@ -33,42 +32,25 @@ class FakeOpenAIServer:
     """
 
     def __init__(self, answer: Answer, mode: str = "ok", delay_s: float = 5.0) -> None:
+        super().__init__()
         self.answer = answer
         self.mode = mode
         self.delay_s = delay_s
-        self.requests: list[dict[str, Any]] = []
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length", 0))
-                request = json.loads(self.rfile.read(length) or b"{}")
-                fake.requests.append(request)
-                if fake.mode == "error":
-                    self._send(500, {"error": {"message": "scripted failure", "type": "server"}})
-                    return
-                if fake.mode == "slow":
-                    time.sleep(fake.delay_s)
-                self._send(200, fake.completion(request))
-
-            def _send(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return [request.json() for request in self.recorded]
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"{self.url}/v1"
+
+    def respond(self, request: Request) -> Response:
+        if self.mode == "error":
+            return Response.json({"error": {"message": "scripted failure", "type": "server"}}, 500)
+        if self.mode == "slow":
+            time.sleep(self.delay_s)
+        return Response.json(self.completion(request.json()))
 
     def completion(self, request: dict[str, Any]) -> dict[str, Any]:
         tool = (request.get("tools") or [{}])[0].get("function", {})
@@ -92,14 +74,6 @@ class FakeOpenAIServer:
             "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         }
-
-    def __enter__(self) -> FakeOpenAIServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 # -- chat models ----------------------------------------------------------------------------------
@@ -165,48 +139,19 @@ class ScriptedChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 
-class FakeOpikServer:
+class FakeOpikServer(LocalHTTPServer):
     """The Opik REST API on localhost, accepting every write (`paths` records what was sent)."""
 
-    def __init__(self) -> None:
-        self.paths: list[str] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def _answer(self) -> None:
-                self.rfile.read(int(self.headers.get("content-length", 0)))
-                fake.paths.append(self.path)
-                if self.command == "GET":
-                    body = json.dumps({}).encode()
-                    self.send_response(200)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                else:
-                    self.send_response(204)
-                    self.end_headers()
-
-            do_GET = do_POST = do_PUT = do_PATCH = _answer
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+    @property
+    def paths(self) -> list[str]:
+        return [request.path for request in self.recorded]
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
+        return f"{super().url}/api/"
 
-    def __enter__(self) -> FakeOpikServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def respond(self, request: Request) -> Response:
+        return Response.json({}) if request.method == "GET" else Response(204)
 
 
 @contextmanager

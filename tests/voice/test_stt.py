@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import os
 import sys
-import threading
 import time
 import types
 import wave
@@ -16,7 +14,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, get_args
 
@@ -41,6 +38,7 @@ from property_agent.voice.stt.openai_compat import transcript_from
 from property_agent.voice.stt.prompt import prompt_for, vocabulary_prompt
 from property_agent.voice.stt.remote import RemoteFasterWhisperSTT, transcriptions_url
 from tests.support.audio import ESPEAK, as_browser_mic, espeak, needs_espeak
+from tests.support.http_server import LocalHTTPServer, Request, Response
 from tests.support.settings import LOCATIONS, make_settings
 
 REQUEST = (
@@ -274,43 +272,26 @@ def test_remote_url_forms() -> None:
 # The HTTP providers against a local OpenAI-compatible transcription server
 
 
-class FakeTranscriptionServer:
+class FakeTranscriptionServer(LocalHTTPServer):
     """`POST …/audio/transcriptions` (multipart, as OpenAI, Groq and faster-whisper-server take
     it) on localhost. `mode`: "ok", "error" (HTTP 500) or "slow" (answers after `delay_s`)."""
 
     def __init__(self, answer: dict[str, Any], mode: str = "ok", delay_s: float = 3.0) -> None:
+        super().__init__()
         self.answer = answer
         self.mode = mode
         self.delay_s = delay_s
-        self.requests: list[dict[str, Any]] = []
-        fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        return [self.parse(r.path, dict(r.headers), r.body) for r in self.recorded]
 
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                fake.requests.append(fake.parse(self.path, dict(self.headers), body))
-                if fake.mode == "error":
-                    return self._send(500, {"error": {"message": "scripted failure"}})
-                if fake.mode == "slow":
-                    time.sleep(fake.delay_s)
-                self._send(200, fake.answer)
-
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+    def respond(self, request: Request) -> Response:
+        if self.mode == "error":
+            return Response.json({"error": {"message": "scripted failure"}}, 500)
+        if self.mode == "slow":
+            time.sleep(self.delay_s)
+        return Response.json(self.answer)
 
     @staticmethod
     def parse(path: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
@@ -333,10 +314,6 @@ class FakeTranscriptionServer:
             "fields": fields,
             "files": files,
         }
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @pytest.fixture

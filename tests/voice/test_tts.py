@@ -16,8 +16,7 @@ import threading
 import time
 import types
 import typing
-from collections.abc import AsyncGenerator, AsyncIterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,6 +33,7 @@ from property_agent.voice.tts.pcm import PcmDecoder
 from property_agent.voice.tts.piper import PiperTTS, opening_clause
 from property_agent.voice.tts.remote import RemoteOrpheusTTS, speech_url
 from property_agent.voice.tts.together import TogetherOrpheusTTS
+from tests.support.http_server import LocalHTTPServer, Request, Response
 from tests.support.settings import make_settings
 
 LISTING_LINE = "I found a flat in Chamberí for four hundred eighty thousand euros."
@@ -454,7 +454,7 @@ async def test_piper_speed_shortens_speech() -> None:
 # -- remote providers against a local server speaking their protocol ------------------------------
 
 
-class FakeSpeechServer:
+class FakeSpeechServer(LocalHTTPServer):
     """`POST /v1/audio/speech` on localhost, streaming `chunks` of 24 kHz PCM with chunked
     transfer encoding.
 
@@ -464,55 +464,38 @@ class FakeSpeechServer:
     with base64 deltas) or "error" (HTTP 500).
     """
 
+    protocol_version = "HTTP/1.1"
+
     def __init__(self, mode: str = "pcm", chunks: int = 4, rate: int = 24000) -> None:
         self.mode = mode
         self.rate = rate
         self.audio = tone(rate, 0.4)
         self.pieces = np.array_split(self.audio, chunks)
-        self.requests: list[tuple[dict[str, Any], dict[str, str]]] = []
         self.stalled = False
         self._received = 0
         self._cond = threading.Condition()
-        fake = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    @property
+    def requests(self) -> list[tuple[dict[str, Any], dict[str, str]]]:
+        return [(json.loads(r.body), dict(r.headers)) for r in self.recorded]
 
-            def log_message(self, *args: object) -> None:
-                pass
+    def respond(self, request: Request) -> Response:
+        if self.mode == "error":
+            return Response.json({"error": {"message": "CUDA out of memory"}}, 500)
+        sse = self.mode == "sse"
+        return Response(
+            200, content_type="text/event-stream" if sse else "audio/pcm", chunks=self.stream(sse)
+        )
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length", 0))
-                fake.requests.append((json.loads(self.rfile.read(length)), dict(self.headers)))
-                if fake.mode == "error":
-                    body = b'{"error": {"message": "CUDA out of memory"}}'
-                    self.send_response(500)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                    return
-                sse = fake.mode == "sse"
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream" if sse else "audio/pcm")
-                self.send_header("transfer-encoding", "chunked")
-                self.end_headers()
-                if fake.mode == "wav":
-                    self._chunk(wav_header(fake.rate))
-                for index, piece in enumerate(fake.pieces):
-                    self._chunk(fake.event(piece.tobytes()) if sse else piece.tobytes())
-                    fake.wait_for_client(index + 1)
-                if sse:
-                    self._chunk(b"data: [DONE]\n\n")
-                self._chunk(b"")
-
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+    def stream(self, sse: bool) -> Iterator[bytes]:
+        if self.mode == "wav":
+            yield wav_header(self.rate)
+        for index, piece in enumerate(self.pieces):
+            yield self.event(piece.tobytes()) if sse else piece.tobytes()
+            self.wait_for_client(index + 1)
+        if sse:
+            yield b"data: [DONE]\n\n"
 
     @staticmethod
     def event(pcm: bytes) -> bytes:
@@ -530,18 +513,9 @@ class FakeSpeechServer:
             self._received = pieces
             self._cond.notify_all()
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> FakeSpeechServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
         self.received(10**9)
-        self._server.shutdown()
-        self._server.server_close()
+        super().close()
 
 
 async def stream_through(server: FakeSpeechServer, tts: TTS, voice: str) -> list[AudioChunk]:
