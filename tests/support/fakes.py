@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -19,23 +19,23 @@ from pydantic import ConfigDict, Field
 from property_agent.voice.audio import STT_RATE
 from property_agent.voice.stt.base import STT, Audio
 from property_agent.voice.tts.base import TTS, AudioChunk
-from tests.support.http_server import LocalHTTPServer, Request, Response
+from tests.support.http_server import LocalHTTPServer, Request, Response, ScriptedHTTPServer
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-class FakeOpenAIServer(LocalHTTPServer):
+class FakeOpenAIServer(ScriptedHTTPServer):
     """An OpenAI-compatible `/v1/chat/completions` endpoint on localhost.
 
     `answer(request) -> tool arguments` scripts what the "LLM" extracts; `mode` switches to
     failures: "error" (HTTP 500) or "slow" (answers after `delay_s`).
     """
 
+    failure: ClassVar[dict[str, Any]] = {"error": {"message": "scripted failure", "type": "server"}}
+
     def __init__(self, answer: Answer, mode: str = "ok", delay_s: float = 5.0) -> None:
-        super().__init__()
+        super().__init__(mode, delay_s)
         self.answer = answer
-        self.mode = mode
-        self.delay_s = delay_s
 
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -45,11 +45,7 @@ class FakeOpenAIServer(LocalHTTPServer):
     def base_url(self) -> str:
         return f"{self.url}/v1"
 
-    def respond(self, request: Request) -> Response:
-        if self.mode == "error":
-            return Response.json({"error": {"message": "scripted failure", "type": "server"}}, 500)
-        if self.mode == "slow":
-            time.sleep(self.delay_s)
+    def reply(self, request: Request) -> Response:
         return Response.json(self.completion(request.json()))
 
     def completion(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,28 @@ class LocalHTTPServer:
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 
         return Handler
+
+
+class ScriptedHTTPServer(LocalHTTPServer):
+    """A service that answers, fails or is slow as the test says: `mode` "ok" answers with
+    `reply`, "error" with HTTP 500 and `failure`, "slow" with `reply` after `delay_s`."""
+
+    failure: ClassVar[dict[str, Any]] = {"error": {"message": "scripted failure"}}
+
+    def __init__(self, mode: str = "ok", delay_s: float = 3.0) -> None:
+        super().__init__()
+        self.mode = mode
+        self.delay_s = delay_s
+
+    def reply(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def respond(self, request: Request) -> Response:
+        if self.mode == "error":
+            return Response.json(self.failure, 500)
+        if self.mode == "slow":
+            time.sleep(self.delay_s)
+        return self.reply(request)
 
 
 def _send(handler: BaseHTTPRequestHandler, response: Response) -> None:

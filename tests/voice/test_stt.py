@@ -38,7 +38,7 @@ from property_agent.voice.stt.openai_compat import transcript_from
 from property_agent.voice.stt.prompt import prompt_for, vocabulary_prompt
 from property_agent.voice.stt.remote import RemoteFasterWhisperSTT, transcriptions_url
 from tests.support.audio import ESPEAK, as_browser_mic, espeak, needs_espeak
-from tests.support.http_server import LocalHTTPServer, Request, Response
+from tests.support.http_server import Request, Response, ScriptedHTTPServer
 from tests.support.settings import LOCATIONS, make_settings
 
 REQUEST = (
@@ -272,25 +272,19 @@ def test_remote_url_forms() -> None:
 # The HTTP providers against a local OpenAI-compatible transcription server
 
 
-class FakeTranscriptionServer(LocalHTTPServer):
+class FakeTranscriptionServer(ScriptedHTTPServer):
     """`POST …/audio/transcriptions` (multipart, as OpenAI, Groq and faster-whisper-server take
     it) on localhost. `mode`: "ok", "error" (HTTP 500) or "slow" (answers after `delay_s`)."""
 
     def __init__(self, answer: dict[str, Any], mode: str = "ok", delay_s: float = 3.0) -> None:
-        super().__init__()
+        super().__init__(mode, delay_s)
         self.answer = answer
-        self.mode = mode
-        self.delay_s = delay_s
 
     @property
     def requests(self) -> list[dict[str, Any]]:
         return [self.parse(r.path, dict(r.headers), r.body) for r in self.recorded]
 
-    def respond(self, request: Request) -> Response:
-        if self.mode == "error":
-            return Response.json({"error": {"message": "scripted failure"}}, 500)
-        if self.mode == "slow":
-            time.sleep(self.delay_s)
+    def reply(self, request: Request) -> Response:
         return Response.json(self.answer)
 
     @staticmethod
