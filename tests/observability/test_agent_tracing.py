@@ -4,8 +4,8 @@ avatar and surface, with the model and the search as spans. Off by default, with
 No network Opik server is contacted. `opik.record_traces_locally()` only switches on an in-memory
 copy of what the SDK logs: the SDK still uploads every trace to its configured server, and with no
 configuration that is www.comet.com (the SDK resolves it on the first upload). So the client these
-tests trace with points at `FakeOpikServer` (tests/fakes.py), a local server that accepts every
-upload.
+tests trace with points at `FakeOpikServer` (tests/support/fakes.py), a local server that accepts
+every upload.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from property_agent.agent.runtime import AgentRuntime
 from property_agent.agent.tools import TOOL_NAME
 from property_agent.observability.opik import TAGS, Tracing
 from property_agent.search.service import PropertySearchService
-from tests.support.fakes import FakeOpikServer, fake_opik
+from tests.support.fakes import FakeOpikServer
 from tests.support.settings import make_settings
 
 pytestmark = [pytest.mark.integration]
@@ -36,13 +36,6 @@ def _no_opik_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.upper().startswith("OPIK"):
             monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def opik_server() -> Iterator[FakeOpikServer]:
-    """Make the SDK's client (which `OpikTracer` and the recording use) talk to a local server."""
-    with fake_opik() as server:
-        yield server
 
 
 def walk(spans: list[SpanModel]) -> Iterator[SpanModel]:

@@ -25,19 +25,13 @@ from property_agent.observability.voice_tracing import TRACE_NAME, VoiceTracing,
 from property_agent.search.service import PropertySearchService
 from property_agent.voice.events import AudioOut, ListingsShown, ReplyText
 from property_agent.voice.fastrtc_agent import FastRTCAgent
-from tests.support.fakes import FakeOpikServer, FakeSTT, FakeTTS, fake_opik
+from tests.support.fakes import FakeOpikServer, FakeSTT, FakeTTS
 from tests.support.settings import make_settings
 
 pytestmark = [pytest.mark.integration]
 
 REQUEST = "a two bedroom flat in Retiro under 600000 euros"
 ONE_SECOND = (16_000, np.zeros(16_000, dtype=np.int16))
-
-
-@pytest.fixture
-def opik_server() -> Iterator[FakeOpikServer]:
-    with fake_opik() as server:
-        yield server
 
 
 @pytest.fixture
