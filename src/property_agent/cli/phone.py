@@ -94,8 +94,8 @@ def phone(
     if record is None:
         out.print(
             f"What the avatar said is in the call record, GET /calls/{result.call_sid}: pass "
-            "--api-key with the server's API__KEY (for `make run`: start it with "
-            "API__KEY=<a key> make run).",
+            "--api-key with the server's API__KEY (a server without one serves no records: "
+            "start it with `API__KEY=<a key> make run`).",
             highlight=False,
         )
     if len(result.answered) < len(turns) and not result.server_hung_up:
