@@ -120,16 +120,15 @@ async def _converse(
     result.turns.append(TurnTiming("greeting", opened_wall, _since(opened, first)))
     for turn in turns:
         if first is None:
-            return
+            break
         await call.until_quiet(quiet_s, 60)
         if call.closed.is_set():
-            result.server_hung_up = True
-            return
+            break
         began = time.time()
         ended = await call.say(turn.speech)
         first = await call.first_audio_after(ended, within_s[1])
         result.turns.append(TurnTiming(turn.label, began, _since(ended, first)))
-    if first is not None:
+    else:
         await call.until_quiet(quiet_s, 60)
     result.server_hung_up = call.closed.is_set()
 
