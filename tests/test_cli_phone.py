@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from property_agent.api.app import create_app
 from property_agent.cli import app
+from property_agent.config import Settings
 from property_agent.search.service import PropertySearchService
 from property_agent.voice.stack import VoiceStack
 from tests.audio import espeak_wav, needs_espeak
@@ -37,16 +39,20 @@ async def phone(*args: str) -> Result:
     return await asyncio.to_thread(runner.invoke, app, ["phone", *args])
 
 
-@pytest.fixture(scope="module")
-async def fake_voice_app(search_service: PropertySearchService) -> AsyncIterator[LocalServer]:
+def with_fake_voice(settings: Settings, search_service: PropertySearchService) -> FastAPI:
     """The real app and its own agent (started by its lifespan), behind voice engines that hear
     `HEARD` in any utterance and speak 0.4 s of silence a sentence: fast, and what was said is
     still in the call record."""
-    settings = make_settings(api={"key": API_KEY})
     api = create_app(settings, search_service=search_service, with_voice=False)
     tts = FakeTTS(chunks=2, chunk_s=0.2)
     api.state.voice = VoiceStack(settings, api.state.agent_runtime, stt=FakeSTT(HEARD), tts=tts)
-    async with LocalServer(api, lifespan="on") as server:
+    return api
+
+
+@pytest.fixture(scope="module")
+async def fake_voice_app(search_service: PropertySearchService) -> AsyncIterator[LocalServer]:
+    settings = make_settings(api={"key": API_KEY})
+    async with LocalServer(with_fake_voice(settings, search_service), lifespan="on") as server:
         yield server
 
 
@@ -113,6 +119,22 @@ async def test_a_wrong_api_key_still_prints_the_timings_and_says_what_failed(
     assert result.exit_code == 0, result.output
     assert len(FIRST_AUDIO.findall(result.stdout)) == 2
     assert "Could not read the call record" in result.output and "401" in result.output
+
+
+async def test_a_server_checking_twilio_signatures_takes_a_call_signed_with_its_token(
+    search_service: PropertySearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(twilio={"auth_token": "the-token"})
+    async with LocalServer(with_fake_voice(settings, search_service), lifespan="on") as server:
+        monkeypatch.setenv("TWILIO__AUTH_TOKEN", "another-token")
+        refused = await phone("--server", server.http_url, "--say", "Hello")
+        monkeypatch.setenv("TWILIO__AUTH_TOKEN", "the-token")
+        signed = await phone("--server", server.http_url, "--say", "Hello")
+
+    assert refused.exit_code == 1
+    assert "did not match" in refused.output and "TWILIO__AUTH_TOKEN" in refused.output
+    assert signed.exit_code == 0, signed.output
+    assert len(FIRST_AUDIO.findall(signed.stdout)) == 2
 
 
 # -- clear errors ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.io import wavfile
 
-from property_agent.telephony.simulator.dial import api_url, stream_url
+from property_agent.telephony.simulator.dial import api_url, stream_url, twilio_signature
 from property_agent.telephony.simulator.voice import CallerAudioError, read_wav
 from tests.audio import espeak_wav, needs_espeak, rms
 
@@ -43,3 +43,18 @@ def test_a_wav_at_any_rate_becomes_8_khz_mono_speech(tmp_path: Path) -> None:
     wavfile.write(silent, 16_000, np.zeros(16_000, dtype=np.int16))
     with pytest.raises(CallerAudioError, match="silent"):
         read_wav(silent)
+
+
+def test_the_stream_is_signed_as_twilio_signs_it() -> None:
+    """The server recomputes the signature over its public base (PUBLIC_BASE_URL, else the host
+    it was called on) and the stream path; the simulator signs that same URL."""
+    from twilio.request_validator import RequestValidator
+
+    stream = "ws://127.0.0.1:8000/voice/telephone/handler"
+    assert twilio_signature(stream, None) == {}
+    [(header, signature)] = twilio_signature(stream, "tok").items()
+    assert header == "X-Twilio-Signature"
+    assert RequestValidator("tok").validate(stream, {}, signature)
+    public = twilio_signature(stream, "tok", "https://agent.example.com")
+    wss = "wss://agent.example.com/voice/telephone/handler"
+    assert RequestValidator("tok").validate(wss, {}, public["X-Twilio-Signature"])

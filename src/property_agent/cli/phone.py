@@ -87,7 +87,7 @@ def phone(
         fail(str(exc), 2)
     turns = asyncio.run(_turns(settings, order, list(say or []), list(wav or [])))
     out.print(f"Calling {url} …", highlight=False)
-    result, record = asyncio.run(_call(url, turns, caller, wait, resolve_key(api_key, settings)))
+    result, record = asyncio.run(_call(url, turns, caller, wait, settings, api_key))
     _print_call(result, record)
     if save is not None:
         _save(save, result)
@@ -130,9 +130,15 @@ async def _turns(
 
 
 async def _call(
-    url: str, turns: list[CallerTurn], caller: str | None, wait: float, key: str | None
+    url: str,
+    turns: list[CallerTurn],
+    caller: str | None,
+    wait: float,
+    settings: Settings,
+    api_key: str | None,
 ) -> tuple[CallResult, Record | None]:
-    """The call, then (with an API key) its record, grouped by turn."""
+    """The call (signed like Twilio's when TWILIO__AUTH_TOKEN is set here), then, with an API
+    key, its record grouped by turn."""
     from property_agent.telephony.simulator.dial import (
         PhoneLineError,
         place_call,
@@ -140,10 +146,19 @@ async def _call(
         record_by_turn,
     )
 
+    token = settings.twilio.auth_token
     try:
-        result = await place_call(url, turns, caller=caller, answer_within_s=wait)
+        result = await place_call(
+            url,
+            turns,
+            caller=caller,
+            twilio_auth_token=token.get_secret_value() if token else None,
+            public_base_url=settings.public_base_url,
+            answer_within_s=wait,
+        )
     except PhoneLineError as exc:
         fail(str(exc))
+    key = resolve_key(api_key, settings)
     if not key:
         return result, None
     try:

@@ -59,8 +59,10 @@ class PhoneCaller:
         caller: str | None = None,
         call_sid: str | None = None,
         before_start: list[str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.url = url
+        self.headers = headers or {}  # on the websocket upgrade (Twilio's signature, say)
         self.caller = caller or random_caller()
         self.call_sid = call_sid or "CA" + secrets.token_hex(16)
         self.stream_sid = "MZ" + secrets.token_hex(16)
@@ -83,7 +85,7 @@ class PhoneCaller:
     async def __aenter__(self) -> PhoneCaller:
         # No receive queue limit: the listener drains it at once, and a full queue would stall
         # the server's sends, which Twilio never does.
-        self._ws = await connect(self.url, max_queue=None)
+        self._ws = await connect(self.url, max_queue=None, additional_headers=self.headers)
         await self.send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
         for raw in self.before_start:
             await self.send_raw(raw)

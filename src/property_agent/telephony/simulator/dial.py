@@ -21,8 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 from websockets.exceptions import InvalidHandshake, InvalidStatus, InvalidURI
 
+from property_agent.telephony.signature import SIGNATURE_HEADER, signed_url
 from property_agent.telephony.simulator.caller import PhoneCaller
-from property_agent.telephony.twiml import STREAM_PATH
+from property_agent.telephony.twiml import STREAM_PATH, websocket_url
 
 QUIET_S = 1.5  # the avatar has finished when the line has been quiet this long
 GREETING_WITHIN_S = 60.0  # the first call to a fresh server also loads its models
@@ -87,14 +88,19 @@ async def place_call(
     turns: list[CallerTurn],
     *,
     caller: str | None = None,
+    twilio_auth_token: str | None = None,
+    public_base_url: str | None = None,
     greeting_within_s: float = GREETING_WITHIN_S,
     answer_within_s: float = ANSWER_WITHIN_S,
     quiet_s: float = QUIET_S,
 ) -> CallResult:
     """Call the stream at `url` and take `turns` in order, each answer heard out. A line that
-    stays silent (no greeting, or no answer to a turn) is hung up: the turns left are not said."""
+    stays silent (no greeting, or no answer to a turn) is hung up: the turns left are not said.
+    With the server's `twilio_auth_token` (and its `public_base_url`, if set) the stream is signed
+    as Twilio signs it."""
+    headers = twilio_signature(url, twilio_auth_token, public_base_url)
     try:
-        async with PhoneCaller(url, caller=caller) as call:
+        async with PhoneCaller(url, caller=caller, headers=headers) as call:
             result = CallResult(call.call_sid, call.caller)
             await _converse(call, turns, result, (greeting_within_s, answer_within_s), quiet_s)
     except InvalidStatus as exc:
@@ -133,6 +139,24 @@ async def _converse(
     result.server_hung_up = call.closed.is_set()
 
 
+def twilio_signature(
+    url: str, auth_token: str | None, public_base_url: str | None = None
+) -> dict[str, str]:
+    """The `X-Twilio-Signature` header Twilio would send when opening the stream at `url`: the
+    URL the server checks (its public base, else the host it was called on) signed with the
+    token, with no form fields. No token, no header."""
+    if not auth_token:
+        return {}
+    from twilio.request_validator import RequestValidator
+
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    if public_base_url:
+        base = websocket_url(public_base_url, path="")
+    signed = signed_url(base, STREAM_PATH, parts.query)
+    return {SIGNATURE_HEADER: RequestValidator(auth_token).compute_signature(signed, {})}
+
+
 def _since(moment: float, then: float | None) -> float | None:
     return None if then is None else then - moment
 
@@ -155,8 +179,8 @@ async def _refused(url: str, status: int) -> str:
     if status == 403:
         return (
             f"{url} refused the call (HTTP 403): the server runs without voice "
-            "(`serve --no-voice`) or checks Twilio's signature (TWILIO__AUTH_TOKEN is set "
-            "there; unset it to call it from here)."
+            "(`serve --no-voice`) or checks Twilio's signature and this one did not match "
+            "(set the server's TWILIO__AUTH_TOKEN, and PUBLIC_BASE_URL if it has one, here too)."
         )
     return f"{url} refused the call (HTTP {status})."
 
