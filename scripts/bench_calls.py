@@ -25,10 +25,14 @@ import json
 import logging
 import os
 import random
+import shutil
 import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import wave
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,8 +41,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from _phone_client import PhoneCaller, phone_speech
 from property_agent.config import Settings
+from property_agent.telephony.simulator.dial import CallerTurn, place_call
+from property_agent.telephony.simulator.voice import on_the_line
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_CSV = ROOT / "data" / "properties.csv"
@@ -64,6 +69,19 @@ def turn_texts(index: int, turns: int) -> list[str]:
     place = PLACES[index % len(PLACES)]
     texts = [f"I am looking for a flat with two bedrooms in {place}", *FOLLOW_UPS]
     return [texts[i % len(texts)] for i in range(turns)]
+
+
+def phone_speech(text: str) -> NDArray[np.int16]:
+    """`text` in espeak-ng's en-us voice (not the agent's Piper voice) on the phone line."""
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        raise SystemExit("espeak-ng is not installed (apt-get install espeak-ng)")
+    with tempfile.NamedTemporaryFile(suffix=".wav") as out:
+        subprocess.run([espeak, "-v", "en-us", "-s", "150", "-w", out.name, text], check=True)
+        with wave.open(out.name) as wav:
+            rate = wav.getframerate()
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+    return on_the_line(rate, samples)
 
 
 # -- the server (a child process) -----------------------------------------------------------------
@@ -224,22 +242,13 @@ class Server:
 async def one_call(
     url: str, speeches: list[NDArray[np.int16]], delay_s: float
 ) -> tuple[list[float], int]:
-    """One caller's turns: latencies (ms) of the answered ones, and how many were dropped."""
+    """One caller's turns: latencies (ms) of the answered ones, and how many were dropped (a
+    dead line drops the rest too; never greeted drops them all)."""
     await asyncio.sleep(delay_s)
-    latencies: list[float] = []
-    dialled = time.monotonic()
-    async with PhoneCaller(url) as call:
-        if await call.first_audio_after(dialled, 60) is None:
-            return [], len(speeches)  # never greeted
-        await call.until_quiet(QUIET_S, 60)
-        for index, speech in enumerate(speeches):
-            ended = await call.say(speech)
-            first = await call.first_audio_after(ended, DROP_S)
-            if first is None:
-                return latencies, len(speeches) - index  # a dead line drops the rest too
-            latencies.append((first - ended) * 1000)
-            await call.until_quiet(QUIET_S, 60)
-    return latencies, 0
+    turns = [CallerTurn(f"turn {i}", speech) for i, speech in enumerate(speeches, 1)]
+    result = await place_call(url, turns, answer_within_s=DROP_S, quiet_s=QUIET_S)
+    latencies = [seconds * 1000 for seconds in result.answered]
+    return latencies, len(speeches) - len(latencies)
 
 
 async def run_profile(profile: str, counts: list[int], turns: int) -> list[Row]:

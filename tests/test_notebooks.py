@@ -12,6 +12,17 @@ from tests.support.settings import ROOT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# What each notebook must print when it works: one lesson each, as the course teaches them.
+SHOWS = {
+    "property_search.ipynb": ("Chamberí", "€"),
+    "fastrtc_agents.ipynb": ("a FastRTC ReplyOnPause: True", "search_property_tool(", "Retiro"),
+    "stt_tts_strategies.ipynb": (
+        "needs GROQ__API_KEY",
+        "orpheus-remote+piper",
+        "ninety-five square metres",
+    ),
+    "avatars.ipynb": ("must be plain speech", "You are Bea", "avatar-tara"),
+}
 
 
 def _code_cells(path: Path) -> list[str]:
@@ -19,8 +30,8 @@ def _code_cells(path: Path) -> list[str]:
     return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
 
 
-def test_there_is_a_notebook() -> None:
-    assert NOTEBOOKS
+def test_every_lesson_has_a_notebook() -> None:
+    assert sorted(p.name for p in NOTEBOOKS) == sorted(SHOWS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -36,4 +47,5 @@ async def test_notebook_runs_top_to_bottom(
         if result is not None:
             await result
     out = capsys.readouterr().out
-    assert "Chamberí" in out and "€" in out
+    for shown in SHOWS[path.name]:
+        assert shown in out, (path.name, shown)

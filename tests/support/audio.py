@@ -1,5 +1,6 @@
 """Speech for the voice tests: espeak-ng utterances (a voice unlike the agent's Piper voice) as a
-browser microphone delivers them, and the 20 ms frames FastRTC feeds its turn detector."""
+browser microphone or a phone line delivers them, and the 20 ms frames FastRTC feeds its turn
+detector."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from scipy.io import wavfile
 from scipy.signal import resample_poly
 
 from property_agent.config import VADSettings
+from property_agent.telephony.simulator.voice import on_the_line
 from property_agent.voice.turn_detection import StreamingReplyOnPause
 
 ESPEAK = shutil.which("espeak-ng")
@@ -54,6 +57,23 @@ def spoken(text: str) -> NDArray[np.int16]:
     voiced = np.flatnonzero(np.abs(samples.astype(np.int32)) > _SPEECH_FLOOR)
     _, mic = as_browser_mic(rate, samples[voiced[0] : voiced[-1] + 1])
     return mic.reshape(-1)
+
+
+def phone_speech(text: str) -> NDArray[np.int16]:
+    """`text` in espeak-ng's voice as a caller's phone sends it: 8 kHz, trimmed to the speech."""
+    with tempfile.TemporaryDirectory() as folder:
+        rate, samples = espeak(text, Path(folder) / "speech.wav")
+    return on_the_line(rate, samples)
+
+
+def espeak_wav(folder: Path, text: str) -> Path:
+    """`text` in espeak-ng's voice as a 44.1 kHz stereo WAV, a format no phone line carries."""
+    rate, samples = espeak(text, folder / "espeak.wav")
+    up = resample_poly(samples.astype(np.float32), 44_100, rate)
+    stereo = np.clip(np.stack([up, up], axis=1), -32768, 32767).astype(np.int16)
+    path = folder / "request.wav"
+    wavfile.write(path, 44_100, stereo)
+    return path
 
 
 def silence(ms: float) -> NDArray[np.int16]:

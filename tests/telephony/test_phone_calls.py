@@ -1,6 +1,6 @@
-"""Phone calls over Twilio Media Streams, end to end on localhost: a client speaking Twilio's
-protocol and timing (tests/twilio_stream.py) calls `WS /voice/telephone/handler` on a real
-uvicorn server. The caller's speech is espeak-ng at 8 kHz μ-law; the avatar answers with the
+"""Phone calls over Twilio Media Streams, end to end on localhost: the phone simulator (Twilio's
+protocol and timing, `telephony/simulator/caller.py`) calls `WS /voice/telephone/handler` on a
+real uvicorn server. The caller's speech is espeak-ng at 8 kHz μ-law; the avatar answers with the
 offline agent over the shipped listings. One test uses the real voice (Whisper and Piper); the
 others use FakeSTT/FakeTTS, whose audio is silence of a known length, to keep the file fast."""
 
@@ -29,11 +29,12 @@ from property_agent.telephony.protocol import FrameError, Media, Start, parse
 from property_agent.telephony.record_stores import InMemoryCallRecords
 from property_agent.telephony.records import CallRecord, CallTurn, caller_thread_id, redact_number
 from property_agent.telephony.session import FALLBACK_SECRET, thread_for
+from property_agent.telephony.simulator.caller import PhoneCaller
 from property_agent.voice.stack import VoiceStack
-from tests.support.audio import needs_espeak, rms
+from tests.support.audio import needs_espeak, phone_speech, rms
 from tests.support.fakes import FakeSTT, FakeTTS
+from tests.support.local_server import LocalServer
 from tests.support.settings import make_settings
-from tests.support.twilio_stream import LocalServer, TwilioStream, phone_speech
 
 on_session_loop = pytest.mark.asyncio(loop_scope="session")  # the module's fixtures' loop
 
@@ -194,7 +195,7 @@ async def test_a_caller_is_greeted_answered_and_resumed_on_the_next_call(
     records = configure(app, real_voice)
     request = phone_speech(PHONE_REQUEST)
 
-    async with TwilioStream(local.url, caller=NUMBER) as call:
+    async with PhoneCaller(local.url, caller=NUMBER) as call:
         greeting = await until(
             lambda: _settled(records, call.call_sid, "greeting"), "the greeting", 60
         )
@@ -227,7 +228,7 @@ async def test_a_caller_is_greeted_answered_and_resumed_on_the_next_call(
     assert NUMBER[3:] not in json.dumps(first.as_json())
 
     # The same number calls again: same conversation, welcomed back instead of re-greeted.
-    async with TwilioStream(local.url, caller=NUMBER) as again:
+    async with PhoneCaller(local.url, caller=NUMBER) as again:
         welcome = await until(
             lambda: _settled(records, again.call_sid, "greeting"), "the welcome back", 60
         )
@@ -256,7 +257,7 @@ async def test_speaking_over_the_answer_clears_twilios_buffer_and_stops_it(
     records = configure(app, fake_voice(runtime, sentence_s=2.0))
     vad = make_settings().vad
 
-    async with TwilioStream(local.url) as call:
+    async with PhoneCaller(local.url) as call:
         await until(lambda: _settled(records, call.call_sid, "greeting"), "the greeting", 15)
         await call.say(phone_speech(SHORT_REQUEST))
         # The tool line is the first piece, the first sentence about the listings the second.
@@ -301,9 +302,9 @@ async def test_over_the_line_limit_a_caller_hears_busy_and_the_call_ends(
     local, app = server
     records = configure(app, fake_voice(runtime), max_calls=1)
 
-    async with TwilioStream(local.url, caller="+34600000001") as first:
+    async with PhoneCaller(local.url, caller="+34600000001") as first:
         await first.wait_for(lambda: first.media(), 10, "the first caller's greeting")
-        async with TwilioStream(local.url, caller="+34600000002") as second:
+        async with PhoneCaller(local.url, caller="+34600000002") as second:
             await asyncio.wait_for(second.closed.wait(), 10)
         busy = await ended(records, second.call_sid)
         assert busy.outcome == "busy"
@@ -313,7 +314,7 @@ async def test_over_the_line_limit_a_caller_hears_busy_and_the_call_ends(
     assert (await ended(records, first.call_sid)).outcome == "completed"
     assert app.state.phone_lines.active == 0
 
-    async with TwilioStream(local.url) as third:  # the line is free again
+    async with PhoneCaller(local.url) as third:  # the line is free again
         await third.wait_for(lambda: third.media(), 10, "a greeting on the freed line")
 
 
@@ -336,7 +337,7 @@ async def test_limits_end_the_call_with_a_goodbye(
     local, app = server
     records = configure(app, fake_voice(runtime), **limits)
 
-    async with TwilioStream(local.url) as call:
+    async with PhoneCaller(local.url) as call:
         await asyncio.wait_for(call.closed.wait(), 15)
     record = await ended(records, call.call_sid)
 
@@ -381,7 +382,7 @@ async def test_malformed_frames_are_skipped_and_the_call_goes_on(
     before_start = ['{"event": "media", "media": {"payload": "/////w=="}}', "garbage"]
     caplog.set_level(logging.INFO, logger="property_agent.telephony")
 
-    async with TwilioStream(local.url, before_start=before_start) as call:
+    async with PhoneCaller(local.url, before_start=before_start) as call:
         sent: list[bool] = []
 
         async def fuzz() -> None:

@@ -22,14 +22,15 @@ from property_agent.api.app import create_app
 from property_agent.search.service import PropertySearchService
 from property_agent.telephony.codec import PHONE_RATE, ulaw_decode
 from property_agent.telephony.records import CallRecords
+from property_agent.telephony.simulator.caller import PhoneCaller
 from property_agent.voice.audio import STT_RATE
 from property_agent.voice.stack import VoiceStack
 from property_agent.voice.stt.base import Audio
 from property_agent.voice.tts.base import AudioChunk
-from tests.support.audio import needs_espeak, rms
+from tests.support.audio import needs_espeak, phone_speech, rms
 from tests.support.fakes import FakeSTT, FakeTTS
+from tests.support.local_server import LocalServer
 from tests.support.settings import LOCATIONS, make_settings
-from tests.support.twilio_stream import LocalServer, TwilioStream, phone_speech
 
 on_session_loop = pytest.mark.asyncio(loop_scope="session")  # the module's fixtures' loop
 
@@ -131,17 +132,17 @@ async def settled(records: CallRecords, sid: str, kind: str, within_s: float) ->
 
 async def call_and_ask(
     url: str, records: CallRecords, speech: NDArray[np.int16], within_s: float
-) -> tuple[TwilioStream, float]:
+) -> tuple[PhoneCaller, float]:
     """One caller: hears the greeting out, says `speech`, hangs up once the answer is heard.
     Returns the call and when the caller stopped talking."""
-    async with TwilioStream(url) as call:
+    async with PhoneCaller(url) as call:
         await settled(records, call.call_sid, "greeting", within_s)
         asked_at = await call.say(speech)
         await settled(records, call.call_sid, "answer", within_s)
     return call, asked_at
 
 
-def heard_answer(call: TwilioStream, asked_at: float) -> bool:
+def heard_answer(call: PhoneCaller, asked_at: float) -> bool:
     """The caller heard audio (not silence) after they spoke."""
     reply = b"".join(frame for at, frame in call.heard if at > asked_at)
     return bool(reply) and rms(ulaw_decode(reply)) > 300

@@ -1,80 +1,41 @@
-"""Twilio's side of a Media Streams call, for tests: a websocket client that speaks the real
-message shapes and timing, against our app served by uvicorn on localhost.
+"""Twilio's side of one Media Streams call, with Twilio's message shapes and timing.
 
 Like Twilio, the caller's microphone never stops: a 20 ms μ-law `media` frame goes out every
-20 ms (silence unless the test has the caller say something). The avatar's audio is played back
-in real time from a buffer; each `mark` is echoed when playback reaches it, and `clear` empties
-the buffer and echoes the marks still in it (as Twilio does).
+20 ms (silence unless the caller is saying something). The avatar's audio is played back in real
+time from a buffer; each `mark` is echoed when playback reaches it, and `clear` empties the
+buffer and echoes the marks still in it (as Twilio does). Everything received is kept with its
+arrival time, so a test or a benchmark can ask what was heard and when.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import contextlib
 import json
 import secrets
-import socket
-import tempfile
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-import uvicorn
-from fastapi import FastAPI
 from numpy.typing import NDArray
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from property_agent.telephony.codec import FRAME_BYTES, PHONE_RATE, ulaw_encode
-from property_agent.voice.audio import resample
-from tests.support.audio import espeak
+from property_agent.telephony.codec import FRAME_BYTES, PHONE_RATE, ulaw_decode, ulaw_encode
+from property_agent.telephony.twiml import CALL_SID_PARAM, CALLER_PARAM
 
 FRAME_S = 0.02
-_SPEECH_FLOOR = 100
+SILENCE = b"\xff" * FRAME_BYTES  # μ-law zero
 
 
-def phone_speech(text: str) -> NDArray[np.int16]:
-    """`text` in espeak-ng's voice at 8 kHz, trimmed to the speech itself."""
-    with tempfile.TemporaryDirectory() as folder:
-        rate, samples = espeak(text, Path(folder) / "speech.wav")
-    voiced = np.flatnonzero(np.abs(samples.astype(np.int32)) > _SPEECH_FLOOR)
-    return resample(samples[voiced[0] : voiced[-1] + 1], rate, PHONE_RATE)
-
-
-class LocalServer:
-    """`app` served by uvicorn on a free localhost port, on the test's own event loop."""
-
-    def __init__(self, app: FastAPI, *, lifespan: Literal["on", "off"] = "off") -> None:
-        """`lifespan="on"` runs the app's start-up (as `create_app`'s apps need)."""
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self.app = app
-        config = uvicorn.Config(app, lifespan=lifespan, log_level="warning", ws="websockets-sansio")
-        self._server = uvicorn.Server(config)
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self._socket.getsockname()[1]}/voice/telephone/handler"
-
-    @property
-    def http_url(self) -> str:
-        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-
-    async def __aenter__(self) -> LocalServer:
-        self._task = asyncio.create_task(self._server.serve(sockets=[self._socket]))
-        while not self._server.started:  # noqa: ASYNC110 (uvicorn offers only this flag)
-            await asyncio.sleep(0.01)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        if self._task is not None:
-            await self._task
+def random_caller() -> str:
+    """A random Spanish mobile number (so every simulated call starts its own conversation)."""
+    return "+346" + "".join(secrets.choice("0123456789") for _ in range(8))
 
 
 @dataclass
@@ -87,9 +48,9 @@ class Received:
         return str(self.message.get("event"))
 
 
-class TwilioStream:
-    """One call (from a random Spanish mobile number unless `caller` is given). Use as
-    `async with TwilioStream(url) as call:`."""
+class PhoneCaller:
+    """One call to `url` (the stream websocket, `ws://…/voice/telephone/handler`), from a random
+    Spanish mobile number unless `caller` is given: `async with PhoneCaller(url) as call:`."""
 
     def __init__(
         self,
@@ -98,52 +59,37 @@ class TwilioStream:
         caller: str | None = None,
         call_sid: str | None = None,
         before_start: list[str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.url = url
-        self.caller = caller or "+346" + "".join(secrets.choice("0123456789") for _ in range(8))
+        self.headers = headers or {}  # on the websocket upgrade (Twilio's signature, say)
+        self.caller = caller or random_caller()
         self.call_sid = call_sid or "CA" + secrets.token_hex(16)
         self.stream_sid = "MZ" + secrets.token_hex(16)
         self.account_sid = "AC" + secrets.token_hex(16)
         self.before_start = before_start or []  # raw frames sent between connected and start
         self.received: list[Received] = []
-        self.heard: list[tuple[float, bytes]] = []  # frames played to the caller, and when
+        self.heard: list[tuple[float, bytes]] = []  # 20 ms frames played to the caller, and when
         self.echoed: list[str] = []
+        self.last_received = 0.0
         self.closed = asyncio.Event()
         self._ws: ClientConnection | None = None
         self._sequence = 0
+        self._media_at: list[float] = []
         self._mic: deque[bytes] = deque()
         self._mic_idle = asyncio.Event()
         self._buffer: deque[bytes | str] = deque()  # audio frames and mark names, in order
         self._tasks: list[asyncio.Task[None]] = []
-        self._sent_frames = 0
 
     # -- the call ---------------------------------------------------------------------------------
-    async def __aenter__(self) -> TwilioStream:
-        self._ws = await connect(self.url)
+    async def __aenter__(self) -> PhoneCaller:
+        # No receive queue limit: the listener drains it at once, and a full queue would stall
+        # the server's sends, which Twilio never does.
+        self._ws = await connect(self.url, max_queue=None, additional_headers=self.headers)
         await self.send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
         for raw in self.before_start:
             await self.send_raw(raw)
-        parameters = {"call_sid": self.call_sid, "caller": self.caller}
-        await self.send(
-            {
-                "event": "start",
-                "sequenceNumber": self._next(),
-                "start": {
-                    "accountSid": self.account_sid,
-                    "streamSid": self.stream_sid,
-                    "callSid": self.call_sid,
-                    "tracks": ["inbound"],
-                    "mediaFormat": {
-                        "encoding": "audio/x-mulaw",
-                        "sampleRate": PHONE_RATE,
-                        "channels": 1,
-                    },
-                    "customParameters": parameters,
-                },
-                "streamSid": self.stream_sid,
-            },
-            numbered=False,
-        )
+        await self.send(self._start_message(), numbered=False)
         self._tasks = [
             asyncio.create_task(self._listen()),
             asyncio.create_task(self._microphone()),
@@ -154,17 +100,29 @@ class TwilioStream:
     async def __aexit__(self, *exc: object) -> None:
         await self.hang_up()
 
+    def _start_message(self) -> dict[str, Any]:
+        media_format = {"encoding": "audio/x-mulaw", "sampleRate": PHONE_RATE, "channels": 1}
+        return {
+            "event": "start",
+            "sequenceNumber": self._next(),
+            "start": {
+                "accountSid": self.account_sid,
+                "streamSid": self.stream_sid,
+                "callSid": self.call_sid,
+                "tracks": ["inbound"],
+                "mediaFormat": media_format,
+                # What our TwiML passes as <Parameter>s.
+                "customParameters": {CALL_SID_PARAM: self.call_sid, CALLER_PARAM: self.caller},
+            },
+            "streamSid": self.stream_sid,
+        }
+
     async def hang_up(self) -> None:
         """The caller hangs up: Twilio sends `stop` and closes the socket."""
         if self._ws is not None and not self.closed.is_set():
             with contextlib.suppress(ConnectionClosed):
-                await self.send(
-                    {
-                        "event": "stop",
-                        "streamSid": self.stream_sid,
-                        "stop": {"accountSid": self.account_sid, "callSid": self.call_sid},
-                    }
-                )
+                stop = {"accountSid": self.account_sid, "callSid": self.call_sid}
+                await self.send({"event": "stop", "streamSid": self.stream_sid, "stop": stop})
                 await self._ws.close()
         for task in self._tasks:
             task.cancel()
@@ -174,10 +132,11 @@ class TwilioStream:
     # -- the caller's side ------------------------------------------------------------------------
     async def say(self, samples: NDArray[np.int16], then_silence_s: float = 0.0) -> float:
         """Speak into the phone (8 kHz int16), in real time; returns when the last frame is
-        sent (time.monotonic()), after `then_silence_s` more of silence."""
+        sent (time.monotonic()), after `then_silence_s` more of silence. Returns at once if the
+        line closes meanwhile."""
         payload = ulaw_encode(samples)
         for start in range(0, len(payload), FRAME_BYTES):
-            self._mic.append(payload[start : start + FRAME_BYTES].ljust(FRAME_BYTES, b"\xff"))
+            self._mic.append(payload[start : start + FRAME_BYTES].ljust(FRAME_BYTES, SILENCE[:1]))
         self._mic_idle.clear()
         await self._mic_idle.wait()
         ended = time.monotonic()
@@ -190,7 +149,7 @@ class TwilioStream:
         await self.send_raw(json.dumps(message))
 
     async def send_raw(self, text: str) -> None:
-        assert self._ws is not None
+        assert self._ws is not None, "not connected: use `async with PhoneCaller(url)`"
         await self._ws.send(text)
 
     def _next(self) -> str:
@@ -198,26 +157,24 @@ class TwilioStream:
         return str(self._sequence)
 
     async def _microphone(self) -> None:
-        began = time.monotonic()
-        silence = b"\xff" * FRAME_BYTES
+        began, sent = time.monotonic(), 0
         while True:
-            frame = self._mic.popleft() if self._mic else silence
+            frame = self._mic.popleft() if self._mic else SILENCE
             if not self._mic:
                 self._mic_idle.set()
-            self._sent_frames += 1
-            await self.send(
-                {
-                    "event": "media",
-                    "streamSid": self.stream_sid,
-                    "media": {
-                        "track": "inbound",
-                        "chunk": str(self._sent_frames),
-                        "timestamp": str(self._sent_frames * 20),
-                        "payload": base64.b64encode(frame).decode(),
-                    },
-                }
-            )
-            await asyncio.sleep(max(0.0, began + self._sent_frames * FRAME_S - time.monotonic()))
+            sent += 1
+            media = {
+                "track": "inbound",
+                "chunk": str(sent),
+                "timestamp": str(sent * 20),
+                "payload": base64.b64encode(frame).decode(),
+            }
+            try:
+                await self.send({"event": "media", "streamSid": self.stream_sid, "media": media})
+            except ConnectionClosed:
+                self._mic_idle.set()  # nobody is listening: what was left to say is dropped
+                return
+            await asyncio.sleep(max(0.0, began + sent * FRAME_S - time.monotonic()))
 
     # -- the avatar's side ------------------------------------------------------------------------
     async def _listen(self) -> None:
@@ -225,10 +182,14 @@ class TwilioStream:
         try:
             async for text in self._ws:
                 message = json.loads(text)
-                self.received.append(Received(time.monotonic(), message))
+                self.last_received = now = time.monotonic()
+                self.received.append(Received(now, message))
                 event = message.get("event")
                 if event == "media":
-                    self._buffer.append(base64.b64decode(message["media"]["payload"]))
+                    self._media_at.append(now)
+                    payload = base64.b64decode(message["media"]["payload"])
+                    for start in range(0, len(payload), FRAME_BYTES):
+                        self._buffer.append(payload[start : start + FRAME_BYTES])
                 elif event == "mark":
                     self._buffer.append(message["mark"]["name"])
                 elif event == "clear":
@@ -240,15 +201,14 @@ class TwilioStream:
             pass
         finally:
             self.closed.set()
+            self._mic_idle.set()
 
     async def _speaker(self) -> None:
         """Play the buffer in real time, echoing each mark when playback reaches it."""
         began, ticks = time.monotonic(), 0
         while True:
             while self._buffer and isinstance(self._buffer[0], str):
-                name = self._buffer.popleft()
-                assert isinstance(name, str)
-                await self._echo(name)
+                await self._echo(str(self._buffer.popleft()))
             if self._buffer:
                 frame = self._buffer.popleft()
                 assert isinstance(frame, bytes)
@@ -261,17 +221,43 @@ class TwilioStream:
         with contextlib.suppress(ConnectionClosed):
             await self.send({"event": "mark", "streamSid": self.stream_sid, "mark": {"name": name}})
 
-    # -- what the test looks at -------------------------------------------------------------------
+    # -- what was heard ---------------------------------------------------------------------------
     def media(self, after: float = 0.0, before: float = float("inf")) -> list[Received]:
         return [r for r in self.received if r.event == "media" and after <= r.at < before]
 
     def events(self, name: str) -> list[Received]:
         return [r for r in self.received if r.event == name]
 
-    async def wait_for(self, condition: Any, within_s: float, what: str) -> None:
+    async def wait_for(self, condition: Callable[[], Any], within_s: float, what: str) -> None:
         """Poll `condition()` until true; fail naming `what` after `within_s` seconds."""
         deadline = time.monotonic() + within_s
         while not condition():
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out after {within_s} s waiting for {what}")
             await asyncio.sleep(0.02)
+
+    async def first_audio_after(self, moment: float, within_s: float) -> float | None:
+        """When the first avatar audio frame after `moment` arrived (monotonic); None if none
+        came within `within_s` of `moment` or the line closed first."""
+        deadline = moment + within_s
+        while True:
+            index = bisect.bisect_right(self._media_at, moment)
+            if index < len(self._media_at):
+                return self._media_at[index]
+            if time.monotonic() >= deadline or self.closed.is_set():
+                return None
+            await asyncio.sleep(0.01)
+
+    async def until_quiet(self, quiet_s: float, within_s: float) -> bool:
+        """Wait until the avatar has been silent for `quiet_s` with nothing left to play; False
+        if it still talks after `within_s` (or the line closed)."""
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline and not self.closed.is_set():
+            if not self._buffer and time.monotonic() - self.last_received >= quiet_s:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    def audio(self) -> NDArray[np.int16]:
+        """Everything the caller heard, as 8 kHz int16 (cleared audio was never heard)."""
+        return ulaw_decode(b"".join(frame for _, frame in self.heard))

@@ -1,0 +1,83 @@
+"""`property-agent chat`: talk to an avatar in the terminal, through the same turn runner as the
+phone and the web page."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from property_agent.cli.common import cli_settings, err, fail, out
+from property_agent.config import Settings, SettingsError
+from property_agent.observability.logging import setup_logging
+
+
+def chat(
+    avatar: Annotated[str | None, typer.Option(help="Avatar to talk to [AVATAR_NAME].")] = None,
+    thread: Annotated[
+        str | None, typer.Option(help="Conversation id; the same id resumes it (sqlite/postgres).")
+    ] = None,
+    data: Annotated[Path | None, typer.Option(help="Listings CSV (memory mode).")] = None,
+) -> None:
+    """Talk to an avatar in the terminal: replies stream sentence by sentence, searches show."""
+    from property_agent.api.app import check_data_path
+
+    settings = cli_settings()
+    if avatar:
+        settings = settings.model_copy(update={"avatar_name": avatar.lower()})
+    setup_logging("WARNING")
+    try:
+        path = check_data_path(settings, data)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    asyncio.run(_chat(settings, path, thread or f"cli-{uuid.uuid4().hex[:8]}"))
+
+
+async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
+    from property_agent.agent.events import SentenceReady, ToolFinished, ToolStarted
+    from property_agent.agent.runtime import AgentRuntime
+    from property_agent.avatars import AvatarError
+    from property_agent.search.service import IndexState, PropertySearchService
+
+    search = PropertySearchService(settings)
+    try:
+        runtime = AgentRuntime(settings, search)
+    except AvatarError as exc:
+        fail(str(exc), 2)
+    try:
+        with err.status("Loading the listings index…"):
+            await search.start(path)
+            await runtime.start()
+        if search.status().state is not IndexState.READY:
+            fail(search.status().message)
+        mode = "offline policy" if runtime.offline else settings.llm_provider
+        out.print(
+            f"[dim]Talking to {runtime.avatar.name} ({mode}); thread {thread_id}. "
+            "Empty line or Ctrl-D to quit.[/]"
+        )
+        conversation = runtime.conversation(thread_id)
+        intro = await conversation.greet()
+        if intro:
+            out.print(f"[bold]{runtime.avatar.name}:[/] {intro}", highlight=False)
+        else:
+            out.print(f"[dim](resuming conversation {thread_id})[/]")
+        while True:
+            try:
+                text = await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                break
+            if not text.strip() or text.strip().lower() in {"quit", "exit"}:
+                break
+            async for event in conversation.respond(text):
+                if isinstance(event, ToolStarted):
+                    out.print(f"[dim]  → {event.name}({event.args})[/]", highlight=False)
+                elif isinstance(event, ToolFinished):
+                    out.print(f"[dim]  ← {event.count} listing(s)[/]")
+                elif isinstance(event, SentenceReady):
+                    out.print(f"[bold]{runtime.avatar.name}:[/] {event.text}", highlight=False)
+    finally:
+        await runtime.aclose()
+        await search.aclose()
