@@ -118,6 +118,7 @@ def test_details_come_from_the_listing_only(field: str, answer: str) -> None:
         ("how many bathrooms does it have?", "baths"),
         ("what floor is it on", "floor"),
         ("is there an elevator", "lift"),
+        ("Is there a left?", "lift"),  # misheard over the phone
         ("where would I park the car?", "parking"),
         ("which way does it face", "orientation"),
         ("how old is the building", "year"),

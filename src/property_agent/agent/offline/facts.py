@@ -21,7 +21,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("baths", _rx(r"\b(bath|baths|bathroom|bathrooms|toilets?|showers?|loos?|wc)\b")),
     ("rooms", _rx(r"\b(bed|beds|bedroom|bedrooms|how many rooms)\b")),
-    ("lift", _rx(r"\b(lifts?|elevators?|stairs)\b")),
+    # "Is there a left?": "lift" as the phone line's speech recognition often writes it.
+    (
+        "lift",
+        _rx(r"\b(lifts?|elevators?|stairs)\b|\b(is there|has it got|does it have) an? left\b"),
+    ),
     ("floor", _rx(r"\b(floor|storey|story|level)\b(?!s)|\b(ground|top|high|low) floor\b")),
     ("parking", _rx(r"\b(park|parking|garage|car|cars)\b")),
     ("terrace", _rx(r"\b(terraces?|outdoor space|outside space|roof terrace|rooftop)\b")),
