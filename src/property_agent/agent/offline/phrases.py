@@ -33,23 +33,21 @@ _HOME_TYPES = ("penthouse", "studio", "duplex", "loft", "chalet", "townhouse", "
 _NO_LIFT = re.compile(r"\b(no lift|without (a )?lift|walk-up)\b", re.IGNORECASE)
 
 
+# How each criterion reads in the search sentence, in the order the sentence says them.
+_QUERY_PARTS = (
+    ("description_query", "{}"),
+    ("min_rooms", "{} bedrooms"),
+    ("min_baths", "{} bathrooms"),
+    ("location", "in {}"),
+    ("sqft_bigger_than", "at least {} square metres"),
+    ("price_bigger_than", "from {} euros"),
+    ("price_smaller_than", "under {} euros"),
+)
+
+
 def compose_query(criteria: dict[str, Any]) -> str:
     """Criteria → the sentence passed to the search tool ("3 bedrooms in Chamberí under …")."""
-    parts: list[str] = []
-    if criteria.get("description_query"):
-        parts.append(str(criteria["description_query"]))
-    if criteria.get("min_rooms"):
-        parts.append(f"{criteria['min_rooms']} bedrooms")
-    if criteria.get("min_baths"):
-        parts.append(f"{criteria['min_baths']} bathrooms")
-    if criteria.get("location"):
-        parts.append(f"in {criteria['location']}")
-    if criteria.get("sqft_bigger_than"):
-        parts.append(f"at least {criteria['sqft_bigger_than']} square metres")
-    if criteria.get("price_bigger_than"):
-        parts.append(f"from {criteria['price_bigger_than']} euros")
-    if criteria.get("price_smaller_than"):
-        parts.append(f"under {criteria['price_smaller_than']} euros")
+    parts = [template.format(criteria[key]) for key, template in _QUERY_PARTS if criteria.get(key)]
     return ", ".join(parts) or "homes in Madrid"
 
 
