@@ -145,9 +145,12 @@ def write_mic_recording(text: str, path: Path, *, lead_s: float, tail_s: float) 
 
 
 @contextmanager
-def headless_chromium(mic_file: Path) -> Iterator[webdriver.Chrome]:
+def headless_chromium(
+    mic_file: Path | None = None, *, offline: bool = False
+) -> Iterator[webdriver.Chrome]:
     """Chromium with `mic_file` as its microphone, permission granted, and nothing fetched from
-    the internet on its own; the driver is the system's chromedriver (no Selenium Manager)."""
+    the internet on its own; the driver is the system's chromedriver (no Selenium Manager).
+    `offline`: no host but 127.0.0.1 resolves, as on a machine with no network."""
     assert CHROMIUM is not None and CHROMEDRIVER is not None
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -159,9 +162,12 @@ def headless_chromium(mic_file: Path) -> Iterator[webdriver.Chrome]:
         "--disable-component-update",
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={mic_file}",
     ):
         options.add_argument(flag)
+    if mic_file is not None:
+        options.add_argument(f"--use-file-for-fake-audio-capture={mic_file}")
+    if offline:
+        options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from property_agent import __version__
 from property_agent.agent.runtime import AgentRuntime
+from property_agent.api.docs import add_offline_docs
 from property_agent.api.routes import agent, call, calls, health, superlinked, telephone
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
@@ -100,7 +101,10 @@ def create_app(
         version=__version__,
         description="Realtime voice agent for Madrid property search: search API.",
         lifespan=lifespan,
+        docs_url=None,  # served from packaged assets instead of a CDN (api/docs.py)
+        redoc_url=None,
     )
+    add_offline_docs(app)
     app.state.settings = settings
     app.state.search_service = service
     app.state.agent_runtime = runtime
