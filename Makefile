@@ -21,7 +21,9 @@ TEST_DEBS := espeak-ng flite chromium chromium-driver
 TEST_TOOLS := espeak-ng flite chromium chromedriver
 
 help: ## Show this help
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-9s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
+		| sed -e 's|$$(HOST)|$(HOST)|g' -e 's|$$(PORT)|$(PORT)|g' \
+		| awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 11) <= v[:2] <= (3, 12) else "Python 3.11 or 3.12 is required (found %d.%d); run with PYTHON=/path/to/python3.11" % v[:2])'
@@ -66,7 +68,7 @@ bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice, p
 	$(BIN)/python scripts/bench_calls.py
 	$(BIN)/python scripts/bench_search.py
 
-eval: $(STAMP) ## Score the offline agent on evals/dev.yaml and evals/heldout.yaml (~2 min)
+eval: $(STAMP) ## Score the offline agent on evals/dev.yaml and evals/heldout.yaml (~35 s)
 	$(BIN)/python scripts/eval_conversations.py
 
 ingest: $(STAMP) ## Validate and upsert a listings CSV: make ingest CSV=path/to.csv
