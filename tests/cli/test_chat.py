@@ -74,3 +74,38 @@ def test_chat_with_an_unknown_avatar_names_the_valid_ones() -> None:
     assert "bob" in result.output
     for name in load_avatars():
         assert name in result.output.lower()
+
+
+def test_saying_bye_ends_the_chat_after_the_avatar_says_goodbye(small_csv: Path) -> None:
+    """No empty line or Ctrl-D needed: the lines after "bye" are never read."""
+    tara = get_avatar("tara")
+
+    result = runner.invoke(
+        app,
+        ["chat", "--data", str(small_csv)],
+        input="something in Retiro under 2 million\nok, bye!\nsomething in Sol\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    said = lines_of(result.stdout, tara.name)
+    assert len(said) >= 3, result.stdout  # the intro, the search's answer, the goodbye
+    assert "Sol" not in " ".join(said[2:]), result.stdout
+    assert result.stdout.count("→ search_property_tool(") == 1, result.stdout
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("line", "farewell"),
+    [
+        ("bye", True),
+        ("ok, goodbye!", True),
+        ("that's all, thanks", True),
+        ("see you tomorrow at the viewing", False),
+        ("bye the way, something in Retiro", False),
+        ("thank you", False),
+    ],
+)
+def test_which_lines_take_leave(line: str, farewell: bool) -> None:
+    from property_agent.cli.chat import is_farewell
+
+    assert is_farewell(line) is farewell

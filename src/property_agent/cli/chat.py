@@ -4,6 +4,7 @@ phone and the web page."""
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,19 @@ import typer
 from property_agent.cli.common import cli_settings, err, fail, out
 from property_agent.config import Settings, SettingsError
 from property_agent.observability.logging import setup_logging
+
+# A line that only takes leave ("bye", "ok, goodbye!", "thanks, that's all"): the avatar answers
+# it, then the chat ends, as a call would.
+_FAREWELL = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|thanks|thank you|cheers|great)\W+)*"
+    r"(?:bye(?: bye)?|good ?bye|see you|that'?s all|that is all)\b"
+    r"(?:\W+(?:for now|thanks|thank you|cheers))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_farewell(text: str) -> bool:
+    return bool(_FAREWELL.match(text.strip()))
 
 
 def chat(
@@ -56,7 +70,7 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
         mode = "offline policy" if runtime.offline else settings.llm_provider
         out.print(
             f"[dim]Talking to {runtime.avatar.name} ({mode}); thread {thread_id}. "
-            "Empty line or Ctrl-D to quit.[/]"
+            "Say bye, or an empty line or Ctrl-D, to quit.[/]"
         )
         conversation = runtime.conversation(thread_id)
         intro = await conversation.greet()
@@ -78,6 +92,8 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
                     out.print(f"[dim]  ← {event.count} listing(s)[/]")
                 elif isinstance(event, SentenceReady):
                     out.print(f"[bold]{runtime.avatar.name}:[/] {event.text}", highlight=False)
+            if is_farewell(text):
+                break  # the avatar has said goodbye; so has the caller
     finally:
         await runtime.aclose()
         await search.aclose()
