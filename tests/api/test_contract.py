@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -23,14 +21,6 @@ FILTER_KEYS = {
     "description_query",
 }
 PROPERTY_KEYS = {"id", "description", "baths", "rooms", "sqft", "location", "price"}
-
-
-@pytest.fixture(scope="module")
-def client(search_service: PropertySearchService) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(), search_service=search_service, with_voice=False)
-    ) as c:
-        yield c
 
 
 def test_search_returns_the_documented_shape(client: TestClient) -> None:

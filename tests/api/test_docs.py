@@ -4,24 +4,11 @@ network they still render, where FastAPI's defaults fetch Swagger UI and ReDoc f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from property_agent.api.app import create_app
-from property_agent.search.service import PropertySearchService
-from tests.support.settings import make_settings
-
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def client(search_service: PropertySearchService) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(), search_service=search_service, with_voice=False)
-    ) as client:
-        yield client
 
 
 def assets_of(page: str) -> list[str]:

@@ -245,7 +245,9 @@ def test_vocabulary_prompt_names_the_places_a_caller_can_be_offered_and_no_other
 def test_vocabulary_prompt_without_the_listings_file_names_the_catalogue(tmp_path: Path) -> None:
     """A server that only reads an index ingested elsewhere still hints the Madrid names."""
     prompt = prompt_for(make_settings(data={"path": tmp_path / "absent.csv"}))
-    assert prompt == vocabulary_prompt()
+    from property_agent.search.places import load_catalogue
+
+    assert prompt == vocabulary_prompt(tuple(load_catalogue().neighbourhoods))
     assert "Chamberí" in prompt and "Retiro" in prompt
 
 

@@ -28,15 +28,10 @@ def _priority(name: str) -> tuple[bool, float]:
 
 
 @cache
-def vocabulary_prompt(locations: tuple[str, ...] = ()) -> str:
+def vocabulary_prompt(locations: tuple[str, ...]) -> str:
     """Neighbourhood names as callers say them ("Malasaña", not "Malasaña-Universidad") and the
     words of a property request ("Chamberí", not "chamber E"; "three bedroom", not "three-mad
-    room"), within Whisper's prompt budget. `locations` are the listings' neighbourhoods; with
-    none, the search's whole catalogue."""
-    if not locations:
-        from property_agent.search.places import load_catalogue
-
-        locations = tuple(load_catalogue().neighbourhoods)
+    room"), within Whisper's prompt budget. `locations`: see `listed_locations`."""
     names = list(dict.fromkeys(part.strip() for name in locations for part in name.split("-")))
     budget = _MAX_PROMPT_CHARS - len(_PREFIX) - len(_PROMPT_TAIL) - 2
     chosen: set[str] = set()
