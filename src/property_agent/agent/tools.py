@@ -73,6 +73,7 @@ def make_search_tool(service: PropertySearchService, timeout_s: float) -> BaseTo
 
     async def search_property_tool(query: str, limit: int = 1) -> tuple[str, dict[str, Any]]:
         limit = max(1, min(MAX_TOOL_LIMIT, int(limit)))
+        await service.wait_until_loaded(timeout_s)  # asked in the first seconds after start
         try:
             result = await asyncio.wait_for(service.search(query, limit), timeout_s)
         except TimeoutError:

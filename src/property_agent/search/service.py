@@ -8,6 +8,7 @@ the fallback), runs them off the event loop, and explains empty results.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -73,6 +74,7 @@ class PropertySearchService:
         self._message = "Loading the listings index."
         self._backend: Backend = "qdrant" if settings.qdrant.url else "in-memory"
         self._count = 0
+        self._settled = asyncio.Event()  # set once the index is ready or has failed
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(
@@ -87,12 +89,19 @@ class PropertySearchService:
         path = Path(data_path or self.settings.data.path)
         began = time.perf_counter()
         try:
+            early = None
+            if load_data and self._backend == "in-memory" and await self._run(path.is_file):
+                # Read the file before the slow part (the model and the embeddings): the agent
+                # knows which neighbourhoods we cover from the first second.
+                early = await self._run(read_listings, path)
+                locations = sorted({p.location for p in early.listings})
+                self._parser = LocalQueryParser(locations, self.settings.search.fuzzy_threshold)
             engine, note = await self._run(self._connect, fallback)
             self._engine = engine
             self._backend = engine.backend
             self._encoder = await self._run(_encoder_for, engine)
             if load_data:
-                note += await self._load_initial(engine, path)
+                note += await self._load_initial(engine, path, early)
             await self._refresh_catalogue()
             if self.settings.openai.configured:
                 from property_agent.search.llm_parser import NaturalQueryParser
@@ -108,8 +117,19 @@ class PropertySearchService:
             self._state = IndexState.FAILED
             self._message = f"Index failed to load: {exc}"
             logger.exception("Index failed to load")
+        finally:
+            self._settled.set()
 
-    async def _load_initial(self, engine: SearchEngine, path: Path) -> str:
+    async def wait_until_loaded(self, timeout_s: float) -> None:
+        """While the index is still loading, wait for it, at most `timeout_s` (at once when it is
+        ready or has failed): a search asked for in the first seconds waits instead of failing."""
+        if self._state is IndexState.LOADING:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._settled.wait(), timeout_s)
+
+    async def _load_initial(
+        self, engine: SearchEngine, path: Path, report: ListingsReport | None = None
+    ) -> str:
         """Index the CSV in memory mode, or seed an empty Qdrant collection; returns a note."""
         if engine.backend == "qdrant" and await self._run(engine.count) > 0:
             return ""
@@ -117,7 +137,8 @@ class PropertySearchService:
             return f" Qdrant is empty and {path} does not exist: run property-agent ingest."
         if engine.backend == "qdrant":
             logger.info("Qdrant collection is empty: seeding it from %s", path)
-        report = await self._run(read_listings, path)
+        if report is None:
+            report = await self._run(read_listings, path)
         _log_report(report)
         await self._run(engine.upsert, report.listings)
         if report.errors:

@@ -135,6 +135,8 @@ class OfflinePolicy:
             return adjusted(intent, parsed, criteria, state)
         if intent is Intent.NEXT and state.search:
             return next_listing(state)
+        if intent is Intent.SEARCH and not self.parser.locations:  # the catalogue is loading
+            return ask("still_loading", state, "criteria")
         if intent is Intent.SEARCH:
             return new_request(text, parsed, criteria, state, self.parser.locations)
         if intent in (Intent.DETAIL, Intent.MORE_INFO, Intent.NEXT):
