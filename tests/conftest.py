@@ -76,6 +76,15 @@ async def real_voice(runtime: AgentRuntime) -> AsyncIterator[VoiceStack]:
     await voice.aclose()
 
 
+@pytest.fixture(scope="module")
+async def fake_voice(runtime: AgentRuntime) -> VoiceStack:
+    """The voice layer over the real agent with scripted speech engines (no audio models)."""
+    from property_agent.voice.stack import VoiceStack
+    from tests.support.fakes import FakeSTT, FakeTTS
+
+    return VoiceStack(make_settings(), runtime, stt=FakeSTT("hello"), tts=FakeTTS())
+
+
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 

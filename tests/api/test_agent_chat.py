@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.api.app import create_app
+from property_agent.avatars import get_avatar
 from property_agent.search.service import PropertySearchService
 from tests.support.settings import make_settings
 
@@ -103,7 +104,8 @@ def test_threads_are_isolated(client: TestClient) -> None:
         ({"thread_id": "t" * 201, "message": "a flat in Retiro"}, "thread_id"),
         ({"thread_id": "", "message": "a flat in Retiro"}, "thread_id"),
         ({"thread_id": 7, "message": "a flat in Retiro"}, "thread_id"),
-        ({"thread_id": "t-1", "message": "a flat", "avatar": "leo"}, "avatar"),
+        ({"thread_id": "t-1", "message": "a flat", "avatar": "bob"}, "avatar"),
+        ({"thread_id": "t-1", "message": "a flat", "voice": "leo"}, "voice"),
     ],
 )
 def test_bad_input_is_a_422_naming_the_field(
@@ -162,3 +164,23 @@ def test_a_bad_thread_id_in_the_transcript_path_is_a_422(client: TestClient) -> 
     response = client.get("/agent/chat/" + "t" * 201)
     assert response.status_code == 422
     assert "thread_id" in response.json()["message"]
+
+
+def test_a_client_can_list_the_avatars_and_talk_to_any_of_them(client: TestClient) -> None:
+    listed = client.get("/avatars").json()
+    keys = [a["key"] for a in listed["avatars"]]
+    assert listed["default"] == keys[0] == "tara" and len(keys) == 8 and "leo" in keys
+    leo = client.post(
+        "/agent/chat", json={"thread_id": "avatar-leo-1", "message": "bye", "avatar": "Leo"}
+    ).json()
+    tara = client.post("/agent/chat", json={"thread_id": "avatar-tara-1", "message": "bye"}).json()
+    assert leo["reply"] == get_avatar("leo").goodbye_line
+    assert tara["reply"] == get_avatar("tara").goodbye_line
+
+
+def test_an_unknown_avatar_is_refused_naming_the_valid_ones(client: TestClient) -> None:
+    response = client.post(
+        "/agent/chat", json={"thread_id": "avatar-x", "message": "hi", "avatar": "Bob"}
+    )
+    assert response.status_code == 422
+    assert "unknown avatar 'Bob'" in response.text and "leo" in response.text

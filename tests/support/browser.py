@@ -91,8 +91,12 @@ class AppServer:
             )
 
     def log_tail(self, lines: int = 80) -> str:
+        """The last `lines` of the server's log, without the WebRTC and access-log chatter (what
+        a failing test prints must show what went wrong)."""
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
+        noise = ("aioice", "uvicorn.access", "content_type ")
+        kept = [line for line in text.splitlines() if not any(n in line for n in noise)]
+        return "\n".join(kept[-lines:])
 
     def wait_healthy(self, timeout_s: float) -> None:
         """Until /health says 200 (port open and listings indexed); fails with the server's log."""
@@ -146,12 +150,19 @@ def write_mic_recording(text: str, path: Path, *, lead_s: float, tail_s: float) 
 
 @contextmanager
 def headless_chromium(
-    mic_file: Path | None = None, *, offline: bool = False
+    mic_file: Path | None = None,
+    *,
+    offline: bool = False,
+    loop: bool = True,
+    microphone: str = "allowed",
 ) -> Iterator[webdriver.Chrome]:
-    """Chromium with `mic_file` as its microphone, permission granted, and nothing fetched from
-    the internet on its own; the driver is the system's chromedriver (no Selenium Manager).
-    `offline`: no host but 127.0.0.1 resolves, as on a machine with no network."""
+    """Chromium with `mic_file` as its microphone, and nothing fetched from the internet on its
+    own; the driver is the system's chromedriver (no Selenium Manager).
+    `offline`: no host but 127.0.0.1 resolves, as on a machine with no network. `loop`: play
+    `mic_file` over and over (Chromium's default) or once, then silence. `microphone`:
+    "allowed" (permission granted), "blocked" (the user refuses it) or "missing" (no device)."""
     assert CHROMIUM is not None and CHROMEDRIVER is not None
+    assert microphone in ("allowed", "blocked", "missing"), microphone
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -160,12 +171,15 @@ def headless_chromium(
         "--disable-gpu",
         "--disable-background-networking",
         "--disable-component-update",
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
     ):
         options.add_argument(flag)
+    if microphone != "blocked":  # without the fake prompt, headless Chromium refuses
+        options.add_argument("--use-fake-ui-for-media-stream")
+    if microphone != "missing":
+        options.add_argument("--use-fake-device-for-media-stream")
     if mic_file is not None:
-        options.add_argument(f"--use-file-for-fake-audio-capture={mic_file}")
+        suffix = "" if loop else "%noloop"
+        options.add_argument(f"--use-file-for-fake-audio-capture={mic_file}{suffix}")
     if offline:
         options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})

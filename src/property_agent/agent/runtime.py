@@ -1,9 +1,9 @@
 """`AgentRuntime`: what a process needs to hold conversations, built once and shared.
 
-One avatar, one search service, one checkpointer (memory, sqlite or postgres), and two compiled
-agents over the same memory: the configured chat model and the offline policy. When the remote
-model keeps failing, turns go to the offline policy for a while (degraded mode) so callers still
-get real answers.
+One search service, one checkpointer (memory, sqlite or postgres), and for each avatar in use
+(the configured one, and any other a caller picks) two compiled agents over the same memory: the
+configured chat model and the offline policy. When the remote model keeps failing, turns go to
+the offline policy for a while (degraded mode) so callers still get real answers.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from property_agent.agent.middleware import DedupToolCalls
 from property_agent.agent.models import chat_model
 from property_agent.agent.offline.model import OfflinePolicyModel
 from property_agent.agent.offline.policy import OfflinePolicy
+from property_agent.agent.persona import Persona
 from property_agent.agent.tools import make_search_tool
 from property_agent.avatars import Avatar, get_avatar, load_avatars, render_system_prompt
 from property_agent.config import Settings
@@ -59,6 +60,8 @@ class AgentRuntime:
         self._exit = AsyncExitStack()
         self._janitor: MemoryJanitor | None = None
         self._agents: dict[str, Any] = {}
+        self._tool: Any = None
+        self._personas: dict[str, Persona] = {}  # other avatars than the configured one
         self.latencies: dict[str, list[dict[str, float]]] = {}  # thread → per-turn stage timings
 
     @property
@@ -77,12 +80,12 @@ class AgentRuntime:
                 self.checkpointer, self.settings.memory.ttl_hours, also=also_prune
             )
             self._janitor.start()
-        tool = make_search_tool(self.search, self.settings.agent.tool_timeout_s)
-        self._agents["primary"] = self._build(self.model, tool)
+        self._tool = make_search_tool(self.search, self.settings.agent.tool_timeout_s)
+        self._agents["primary"] = self._build(self.model, self.system_prompt)
         self._agents["offline"] = (
             self._agents["primary"]
             if self.offline
-            else self._build(OfflinePolicyModel(policy=self.policy), tool)
+            else self._build(OfflinePolicyModel(policy=self.policy), self.system_prompt)
         )
         self.tracing.register_prompts(
             (name, render_system_prompt(avatar)) for name, avatar in load_avatars().items()
@@ -100,11 +103,11 @@ class AgentRuntime:
         if self.search.encoder is not None:
             await asyncio.to_thread(self.policy.guess, "hello")
 
-    def _build(self, model: BaseChatModel, tool: Any) -> Any:
+    def _build(self, model: BaseChatModel, system_prompt: str) -> Any:
         return create_agent(
             model,
-            [tool],
-            system_prompt=self.system_prompt,
+            [self._tool],
+            system_prompt=system_prompt,
             checkpointer=self.checkpointer,
             middleware=[
                 DedupToolCalls(),
@@ -129,8 +132,54 @@ class AgentRuntime:
             return self._agents["offline"], True
         return self._agents["primary"], self.offline
 
-    def conversation(self, thread_id: str) -> Conversation:
-        return Conversation(self, thread_id)
+    # -- avatars -------------------------------------------------------------------------------
+    @property
+    def avatars(self) -> dict[str, Avatar]:
+        """Every avatar a conversation may have (key → avatar), the configured one first."""
+        key = self.avatar.name.lower()
+        return {key: self.avatar, **{k: a for k, a in load_avatars().items() if k != key}}
+
+    def avatar_for(self, name: str | None) -> Avatar:
+        """The avatar called `name` (any case; None: the configured one). Unknown names fail
+        with `AvatarError`, naming the valid ones."""
+        if name is None or name.strip().lower() == self.avatar.name.lower():
+            return self.avatar
+        return get_avatar(name)
+
+    def persona(self, name: str | None) -> AgentRuntime | Persona:
+        """What a conversation with `name` runs on: the runtime itself for the configured
+        avatar, a `Persona` (built on first use, then kept) for any other."""
+        avatar = self.avatar_for(name)
+        if avatar is self.avatar:
+            return self
+        if not self._agents:
+            raise RuntimeError("AgentRuntime.start() has not been awaited")
+        key = avatar.name.lower()
+        if key not in self._personas:
+            self._personas[key] = self._build_persona(avatar)
+        return self._personas[key]
+
+    def _build_persona(self, avatar: Avatar) -> Persona:
+        # The intent head is trained once per encoder (`reader_for`): a new policy reuses it.
+        policy = OfflinePolicy(avatar, lambda: self.search.parser, lambda: self.search.encoder)
+        prompt = render_system_prompt(avatar)
+        offline = self._build(OfflinePolicyModel(policy=policy), prompt)
+        primary = offline if self.offline else self._build(self.model, prompt)
+        return Persona(
+            avatar=avatar,
+            policy=policy,
+            agents=(primary, offline),
+            offline=self.offline,
+            settings=self.settings,
+            tracing=self.tracing,
+            health=self.health,
+            latencies=self.latencies,
+        )
+
+    def conversation(self, thread_id: str, avatar: str | None = None) -> Conversation:
+        """The conversation `thread_id` with `avatar` (a name, any case; None: the configured
+        one)."""
+        return Conversation(self.persona(avatar), thread_id)
 
     async def aclose(self) -> None:
         if self._janitor is not None:

@@ -17,7 +17,15 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from property_agent import __version__
 from property_agent.agent.runtime import AgentRuntime
 from property_agent.api.docs import add_offline_docs
-from property_agent.api.routes import agent, call, calls, health, superlinked, telephone
+from property_agent.api.routes import (
+    agent,
+    avatars,
+    call,
+    calls,
+    health,
+    superlinked,
+    telephone,
+)
 from property_agent.config import Settings, SettingsError
 from property_agent.search.service import PropertySearchService, SearchUnavailable
 from property_agent.telephony.record_stores import open_call_records
@@ -108,8 +116,9 @@ def create_app(
     app.state.settings = settings
     app.state.search_service = service
     app.state.agent_runtime = runtime
-    # One module per URL prefix: /health, /superlinked, /agent, /call, /calls, /voice/telephone.
-    for routes in (health, superlinked, agent, call, calls, telephone):
+    # One module per URL prefix: /health, /superlinked, /agent, /avatars, /call, /calls,
+    # /voice/telephone.
+    for routes in (health, superlinked, agent, avatars, call, calls, telephone):
         app.include_router(routes.router)
 
     app.state.voice = voice

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, StringConstraints
 
+from property_agent.avatars import load_avatars
 from property_agent.domain import Backend, PhoneNumber
 from property_agent.domain import SearchResponse as SearchResponse  # re-exported for the CLI
 
@@ -34,6 +35,17 @@ Message = Annotated[
 ]
 
 
+def _known_avatar(name: str) -> str:
+    key = name.strip().lower()
+    avatars = load_avatars()
+    if key not in avatars:
+        raise ValueError(f"unknown avatar {name!r}; valid avatars: {', '.join(sorted(avatars))}")
+    return key
+
+
+AvatarName = Annotated[StrictStr, AfterValidator(_known_avatar)]
+
+
 class ChatRequest(BaseModel):
     """The body of `POST /agent/chat`; strict like the search endpoint."""
 
@@ -41,6 +53,18 @@ class ChatRequest(BaseModel):
 
     thread_id: ThreadId
     message: Message
+    avatar: AvatarName | None = None  # the server's configured avatar when left out
+
+
+class AvatarOut(BaseModel):
+    key: str  # what `avatar` takes in `POST /agent/chat`
+    name: str
+    description: str
+
+
+class AvatarsResponse(BaseModel):
+    default: str
+    avatars: list[AvatarOut]
 
 
 class ToolCallOut(BaseModel):

@@ -1,5 +1,5 @@
 """What a voice session emits, in order, as it happens: the caller's words as heard, each line
-the avatar says (just before its audio), the listings a search found, the audio itself, and where
+the avatar says (just before its audio), a search starting and the listings it found, the audio itself, and where
 the turn's time went. The web page (`web.py`) turns these into FastRTC's outputs; the phone call
 consumes them directly."""
 
@@ -14,7 +14,8 @@ from numpy.typing import NDArray
 
 @dataclass(frozen=True)
 class TranscriptHeard:
-    """The caller's turn as speech recognition heard it (only when it heard words)."""
+    """The caller's turn as speech recognition heard it (only when it heard words), or as
+    typed in the page's text box."""
 
     text: str
 
@@ -24,6 +25,14 @@ class ReplyText:
     """A line the avatar is about to say: the greeting, a sentence of an answer, a set line."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class SearchStarted:
+    """The agent has started a search (what it asked for); its results follow as
+    `ListingsShown`."""
+
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,4 +72,4 @@ class TurnTimed:
     timings: TurnTimings
 
 
-VoiceEvent = TranscriptHeard | ReplyText | ListingsShown | AudioOut | TurnTimed
+VoiceEvent = TranscriptHeard | ReplyText | SearchStarted | ListingsShown | AudioOut | TurnTimed

@@ -31,6 +31,7 @@ from property_agent.voice.events import (
     AudioOut,
     ListingsShown,
     ReplyText,
+    SearchStarted,
     TranscriptHeard,
     TurnTimed,
     TurnTimings,
@@ -89,6 +90,24 @@ class FastRTCAgent:
         async for chunk in self.say(intro):
             yield chunk
 
+    async def typed(self, text: str) -> AsyncIterator[VoiceEvent]:
+        """A turn typed instead of spoken (the page's text box): the same conversation and
+        events, nothing synthesised. A new conversation is greeted first, as a call is."""
+        intro = await self.conversation.greet()
+        if intro:
+            yield ReplyText(intro)
+        yield TranscriptHeard(text)
+        search_args: dict[str, Any] = {}
+        async for event in self.conversation.respond(text):
+            if isinstance(event, SentenceReady):
+                yield ReplyText(event.text)
+            elif isinstance(event, ToolStarted):
+                search_args = dict(event.args)
+                yield SearchStarted(search_args)
+            elif isinstance(event, ToolFinished):
+                listings = list(event.result.get("properties") or [])
+                yield ListingsShown(event.name, search_args, event.count, listings)
+
     # -- a turn --------------------------------------------------------------------------------
     async def respond(self, audio: AudioChunk) -> AsyncIterator[VoiceEvent]:
         trace = self.tracing.turn(
@@ -144,6 +163,7 @@ class FastRTCAgent:
                     spoke_this_turn = True
                 elif isinstance(event, ToolStarted):
                     search_args = dict(event.args)
+                    yield SearchStarted(search_args)
                     if self.filler.enabled:
                         filler = self._filler(events, spoke_this_turn, trace, timings, began)
                         async for chunk in filler:

@@ -43,13 +43,14 @@ class VoiceStack:
         self.tracing = voice_tracing(runtime.tracing)  # the no-op unless Opik is configured
         self.sessions = VoiceSessions(self.session)
 
-    def session(self, session_id: str) -> FastRTCAgent:
-        """A new voice session on the conversation `session_id`."""
+    def session(self, session_id: str, avatar: str | None = None) -> FastRTCAgent:
+        """A new voice session on the conversation `session_id`, with `avatar` (a key, as
+        `get_avatar` takes it; the configured one when None)."""
         return FastRTCAgent(
-            conversation=self.runtime.conversation(session_id),
+            conversation=self.runtime.conversation(session_id, avatar),
             stt=self.stt,
             tts=self.tts,
-            avatar=self.runtime.avatar,
+            avatar=self.runtime.avatar_for(avatar),
             filler=self.settings.filler,
             output_rate=OUTPUT_RATE,
             tracing=self.tracing,
@@ -69,9 +70,14 @@ class VoiceStack:
 
     def mount(self, app: FastAPI) -> FastAPI:
         """Serve the web page at `/` (after the API routes, which keep precedence)."""
+        default = self.settings.avatar_name.lower()  # the configured one, first in the picker
+        others = {key: a for key, a in self.runtime.avatars.items() if key != default}
+        avatars = {default: self.runtime.avatar, **others}
         page = build_page(
+            self.sessions,
             self.handler(),
-            self.runtime.avatar,
+            avatars,
+            default,
             concurrency_limit=self.settings.web.max_sessions,
             time_limit_s=self.settings.web.time_limit_s,
         )

@@ -1,141 +1,170 @@
-"""The web page at `/`: talk to the avatar in the browser.
+"""The web page at `/`: find a home in Madrid by talking to an avatar in the browser.
 
-FastRTC's WebRTC component carries the microphone and the avatar's voice; the page also shows who
-the avatar is, the live transcript, and a card for each listing the last search returned. This
-is the one place a session's events become FastRTC's outputs (`PageView.outputs`).
+FastRTC's WebRTC component carries the microphone and the avatar's voice. Around it: a header that
+says what the page is for and what to do, a picker of the avatars (choosing one starts a new
+session with it), the state of the call (listening, thinking, searching, speaking), the
+transcript, a text box for users without a microphone (the same session and agent), and the
+listing cards in the order the avatar talks about them. The blocks stack at phone width.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
-from collections.abc import AsyncGenerator, AsyncIterator
-from dataclasses import dataclass, field
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 from typing import Any, cast
 
 import gradio as gr
-from fastrtc import AdditionalOutputs, WebRTC
+from fastrtc import WebRTC
 
 from property_agent.avatars import Avatar
-from property_agent.voice.audio import AudioChunk
-from property_agent.voice.events import (
-    AudioOut,
-    ListingsShown,
-    ReplyText,
-    TranscriptHeard,
-    VoiceEvent,
-)
+from property_agent.voice.listing_cards import listing_cards
+from property_agent.voice.page_view import state_indicator
+from property_agent.voice.sessions import VoiceSessions
 from property_agent.voice.turn_detection import StreamingReplyOnPause
 
-PageOutput = AudioChunk | AdditionalOutputs
-
-CSS = """
-.listing-cards {display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr));
-  gap: 12px;}
-.listing-card {border: 1px solid var(--border-color-primary); border-radius: 10px;
-  padding: 12px; background: var(--background-fill-secondary);}
-.listing-card .price {font-size: 1.2em; font-weight: 600;}
-.listing-card .where {font-weight: 600; margin: 2px 0 6px;}
-.listing-card .facts {color: var(--body-text-color-subdued); margin-bottom: 6px;}
-.listing-card .text {font-size: 0.9em;}
-"""
-
-
-@dataclass
-class PageView:
-    """What the page shows for one connection: the transcript so far and the listings found."""
-
-    lines: list[dict[str, str]] = field(default_factory=list)  # {"role": "user"|"assistant", …}
-    listings: list[dict[str, Any]] = field(default_factory=list)
-
-    async def outputs(self, events: AsyncIterator[VoiceEvent]) -> AsyncGenerator[PageOutput, None]:
-        """A session's events as FastRTC plays and shows them: audio as `(rate, samples)`, and
-        the whole transcript and listings again whenever either changes. Closing this (a
-        barge-in) closes `events` at once, which stops the agent's turn."""
-        stream = cast(AsyncGenerator[VoiceEvent, None], events)
-        async with contextlib.aclosing(stream):
-            async for event in stream:
-                if isinstance(event, AudioOut):
-                    yield event.rate, event.samples
-                    continue
-                if isinstance(event, TranscriptHeard):
-                    self.lines.append({"role": "user", "content": event.text})
-                elif isinstance(event, ReplyText):
-                    self.lines.append({"role": "assistant", "content": event.text})
-                elif isinstance(event, ListingsShown):
-                    self.listings = list(event.listings)
-                else:
-                    continue
-                yield AdditionalOutputs(list(self.lines), list(self.listings))
+ASSETS = Path(__file__).with_name("page")
+EXAMPLE = "a three-bedroom flat in Chamberí under €500,000"
+# Where the page's script explains a refused or missing microphone.
+MIC_NOTICE = "<div class='mic-notice' role='alert' hidden></div>"
+# Picking another avatar hangs up a call in progress (its session ends; the new one starts
+# when the user presses Record or types).
+HANG_UP = """(avatar, ...rest) => {
+  const live = document.querySelector("#voice button[aria-label='mute mic']");
+  const stop = document.querySelector("#voice button[aria-label='start stream']");
+  if (live && stop) stop.click();
+  return [avatar, ...rest];
+}"""
 
 
-def listing_cards(listings: list[dict[str, Any]]) -> str:
-    """HTML cards for listings (every value escaped: descriptions come from data files)."""
-    if not listings:
-        return "<p class='listing-empty'>Listings the avatar finds will appear here.</p>"
-    cards = []
-    for p in listings:
-        text = str(p.get("description", ""))
-        if len(text) > 220:
-            text = text[:220].rsplit(" ", 1)[0] + "…"
-        rooms = "Studio" if int(p["rooms"]) == 0 else f"{int(p['rooms'])} bed"
-        cards.append(
-            "<div class='listing-card' data-listing-id='{id}'>"
-            "<div class='price'>€{price:,}</div><div class='where'>{where}</div>"
-            "<div class='facts'>{rooms} · {baths} bath · {sqft} m²</div>"
-            "<div class='text'>{text}</div></div>".format(
-                id=html.escape(str(p["id"])),
-                price=int(p["price"]),
-                where=html.escape(str(p["location"])),
-                rooms=rooms,
-                baths=int(p["baths"]),
-                sqft=int(p["sqft"]),
-                text=html.escape(text),
-            )
-        )
-    return "<div class='listing-cards'>" + "".join(cards) + "</div>"
+def header(avatar: Avatar) -> str:
+    name = html.escape(avatar.name)
+    return (
+        f"<header><h1>Find a home in Madrid — talk to {name}</h1>"
+        f"<p class='persona'>{name}: {html.escape(avatar.description)}</p>"
+        f"<p class='hint'>Press <b>Record</b> (the first time, allow the microphone), let {name} "
+        f"say hello, then say what you are looking for, like <q>{html.escape(EXAMPLE)}</q>. "
+        "No microphone? Type below.</p>"
+        "</header>"
+    )
+
+
+def new_page_key() -> str:
+    """A page session's key: its calls and typed turns share the conversation `web-<key>`."""
+    return secrets.token_urlsafe(9)
 
 
 def build_page(
+    sessions: VoiceSessions,
     handler: StreamingReplyOnPause,
-    avatar: Avatar,
+    avatars: Mapping[str, Avatar],
+    default: str,
     *,
     concurrency_limit: int,
     time_limit_s: float | None,
 ) -> gr.Blocks:
+    """`avatars`: key → avatar, in the picker's order; `default`: the key picked at first."""
     # System fonts: Gradio's default theme fetches Google Fonts, and the page must work offline.
     theme = gr.themes.Default(
         font=["ui-sans-serif", "system-ui", "sans-serif"],
         font_mono=["ui-monospace", "monospace"],
     )
+    first = avatars[default]
     with gr.Blocks(
-        title=f"{avatar.name} · Madrid homes", css=CSS, theme=theme, analytics_enabled=False
+        title="Find a home in Madrid",
+        css=(ASSETS / "page.css").read_text(encoding="utf-8"),
+        head=f"<script>{(ASSETS / 'page.js').read_text(encoding='utf-8')}</script>",
+        theme=theme,
+        analytics_enabled=False,
     ) as page:
-        gr.Markdown(f"# {avatar.name}\n{avatar.description}", elem_id="avatar")
-        with gr.Row():
-            with gr.Column(scale=2):
+        page_key = gr.State(new_page_key)  # a callable: a new key for every page load
+        top = gr.HTML(header(first), elem_id="page-header", padding=False)
+        with gr.Row(equal_height=False, elem_id="main"):
+            with gr.Column(scale=2, min_width=320, elem_id="call"):
+                picker = gr.Dropdown(
+                    choices=[(f"{a.name}: {a.description}", key) for key, a in avatars.items()],
+                    value=default,
+                    label="Your agent",
+                    elem_id="avatar-picker",
+                )
+                state = gr.HTML(state_indicator("off", first.name), elem_id="call-state")
                 voice = WebRTC(
-                    label=f"Talk to {avatar.name}",
+                    label="Your call",
+                    show_label=False,
                     modality="audio",
                     mode="send-receive",
+                    full_screen=False,
                     elem_id="voice",
                 )
+                gr.HTML(MIC_NOTICE, elem_id="mic-notice", padding=False)
+                gr.HTML("<h2 class='section-title'>Conversation</h2>", padding=False)
                 transcript = gr.Chatbot(
-                    type="messages", label="Conversation", elem_id="transcript", height=360
+                    type="messages",
+                    show_label=False,
+                    elem_id="transcript",
+                    height=380,
+                    allow_tags=False,
+                    placeholder="What you say and what the avatar answers will appear here.",
                 )
-            with gr.Column(scale=3):
-                cards = gr.HTML(listing_cards([]), label="Listings", elem_id="listings")
+                with gr.Row(elem_id="typing"):
+                    box = gr.Textbox(
+                        show_label=False,
+                        placeholder=f"Type a message to {first.name}…",
+                        container=False,
+                        scale=5,
+                        elem_id="typed",
+                    )
+                    send = gr.Button("Send", variant="primary", scale=1, min_width=80)
+            with gr.Column(scale=3, min_width=320, elem_id="listings-column"):
+                cards = gr.HTML(listing_cards([]), elem_id="listings", padding=False)
+
         voice.stream(
             fn=handler,
-            inputs=[voice],
+            inputs=[voice, picker, page_key],
             outputs=[voice],
             concurrency_limit=concurrency_limit,
             time_limit=time_limit_s,
         )
         voice.on_additional_outputs(
-            lambda lines, listings: (lines, listing_cards(listings)),
-            outputs=[transcript, cards],
+            lambda lines, shown, phase: (lines, shown, phase),
+            outputs=[transcript, cards, state],
             queue=False,
+            show_progress="hidden",
+        )
+
+        async def typed(text: str, avatar: str, key: str) -> AsyncIterator[tuple[Any, ...]]:
+            if not text.strip():
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
+            yield "", gr.skip(), gr.skip(), gr.skip()
+            async for snapshot in sessions.typed(text.strip(), avatar, key):
+                yield "", *snapshot.args
+
+        for trigger in (box.submit, send.click):
+            trigger(
+                typed,
+                inputs=[box, picker, page_key],
+                outputs=[box, transcript, cards, state],
+                show_progress="hidden",
+            )
+
+        def switch(key: str) -> tuple[Any, ...]:
+            avatar = avatars[key]
+            return (
+                new_page_key(),
+                header(avatar),
+                [],
+                listing_cards([]),
+                state_indicator("off", avatar.name),
+                gr.update(placeholder=f"Type a message to {avatar.name}…"),
+            )
+
+        picker.change(
+            switch,
+            inputs=[picker],
+            outputs=[page_key, top, transcript, cards, state, box],
+            js=HANG_UP,
             show_progress="hidden",
         )
     return cast(gr.Blocks, page)

@@ -1,4 +1,4 @@
-"""`POST /agent/chat`: talk to the avatar by text; `GET /agent/chat/{thread_id}`: the transcript."""
+"""`POST /agent/chat`: talk to an avatar by text; `GET /agent/chat/{thread_id}`: the transcript."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ router = APIRouter(prefix="/agent", tags=["agent"])
 
 @router.post("/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, runtime: RuntimeDep) -> ChatResponse:
-    """One turn of the conversation `thread_id` (the same id resumes it)."""
-    turn = await runtime.conversation(body.thread_id).reply(body.message)
+    """One turn of the conversation `thread_id` (the same id resumes it), with `avatar` (one of
+    `GET /avatars`; the configured one when left out)."""
+    turn = await runtime.conversation(body.thread_id, body.avatar).reply(body.message)
     return ChatResponse(
         reply=turn.text,
         tool_calls=[ToolCallOut(name=c.name, args=c.args) for c in turn.tool_calls],
