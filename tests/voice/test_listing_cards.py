@@ -56,6 +56,19 @@ def test_the_listing_a_sentence_is_about(sentence: str, expected: int) -> None:
     assert mentioned(sentence, [LISTING, RETIRO, SALAMANCA]) == expected
 
 
+def test_a_price_said_to_the_euro_picks_that_listing_over_one_a_thousand_euros_dearer() -> None:
+    # Two Retiro flats found together in the browser test: €495,000 and €496,000.
+    cheaper = {**RETIRO, "id": 106094673, "price": 495_000, "rooms": 2, "sqft": 95}
+    dearer = {**RETIRO, "id": 105983809, "price": 496_000, "rooms": 2, "sqft": 74}
+    sentence = (
+        "There's a flat in Retiro with 2 bedrooms and 1 bathroom, 95 square metres, at €495,000."
+    )
+    assert mentioned(sentence, [dearer, cheaper]) == 106094673
+    assert mentioned(
+        "Both are just under half a million, the cheaper at 495k.", [dearer, cheaper]
+    ) == (106094673)
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

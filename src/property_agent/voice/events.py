@@ -1,7 +1,7 @@
 """What a voice session emits, in order, as it happens: the caller's words as heard, each line
-the avatar says (just before its audio), a search starting and the listings it found, the audio itself, and where
-the turn's time went. The web page (`web.py`) turns these into FastRTC's outputs; the phone call
-consumes them directly."""
+the avatar says (just before its audio), a search starting and the listings it found, the audio
+itself, and where the turn's time went. The web page (`page_view.py`) turns these into FastRTC's
+outputs; the phone call consumes them directly."""
 
 from __future__ import annotations
 

@@ -42,6 +42,21 @@ def _amounts(sentence: str) -> list[tuple[float, float]]:
     return amounts
 
 
+def _price_score(price: float, amounts: Sequence[tuple[float, float]]) -> int:
+    """3 when a price said is this one to its last digit said ("€495,000" is not €496,000), 2 when
+    it is this one said round ("about 1.1 million"), else 0."""
+    best = 0
+    for amount, slack in amounts:
+        if amount < 10_000:  # rooms, baths, square metres
+            continue
+        miss = abs(amount - price)
+        if miss <= min(slack, price * 0.05):
+            return 3
+        if miss <= price * _PRICE_TOLERANCE:
+            best = 2
+    return best
+
+
 def mentioned(sentence: str, listings: Sequence[Listing]) -> Any | None:
     """The id of the listing `sentence` talks about, or None (none of them, or no telling)."""
     if not listings:
@@ -53,13 +68,7 @@ def mentioned(sentence: str, listings: Sequence[Listing]) -> Any | None:
         score = 0
         if re.search(rf"\b(?:listing|id|number)\s*#?\s*{re.escape(str(listing['id']))}\b", lowered):
             score += 4
-        price = float(listing["price"])
-        if any(
-            abs(amount - price) <= max(price * _PRICE_TOLERANCE, min(slack, price * 0.05))
-            for amount, slack in amounts
-            if amount >= 10_000
-        ):
-            score += 3
+        score += _price_score(float(listing["price"]), amounts)
         if str(listing["location"]).lower() in lowered:
             score += 1
         if score:
@@ -123,5 +132,7 @@ def listing_cards(
         _card(listing, listing["id"] == current) for listing in in_mention_order(listings, order)
     )
     count = len(listings)
-    heading = f"<h2>Listings <span class='count'>{count} {'home' if count == 1 else 'homes'}</span></h2>"
+    heading = (
+        f"<h2>Listings <span class='count'>{count} {'home' if count == 1 else 'homes'}</span></h2>"
+    )
     return f"{heading}<div class='listing-cards'>{cards}</div>"

@@ -41,7 +41,7 @@ _END = object()
 
 def state_indicator(phase: str, avatar_name: str, *, typed: bool = False) -> str:
     """The indicator's HTML. The page's script marks whether a call is live (`data-call` on
-    <html>): without one it says how to start, whatever the last phase was, unless a typed
+    #call-state): without one it says how to start, whatever the last phase was, unless a typed
     turn is under way (`typed`)."""
     name = html.escape(avatar_name)
     labels = {

@@ -1,6 +1,6 @@
 // The voice page's own script (in <head>, before Gradio starts). It tells the state indicator
-// whether a call is live (html[data-call] = off | live, from FastRTC's buttons),
-// and explains a refused or missing microphone in plain words instead of failing silently.
+// whether a call is live (data-call = off | live on <html> and on #call-state, from FastRTC's
+// buttons), and explains a refused or missing microphone in plain words instead of failing silently.
 (() => {
   const root = document.documentElement;
   root.dataset.call = "off";
@@ -50,7 +50,9 @@
   setInterval(() => {
     const voice = document.getElementById("voice");
     const call = voice && voice.querySelector("button[aria-label='mute mic']") ? "live" : "off";
+    const state = document.getElementById("call-state");
     if (root.dataset.call !== call) root.dataset.call = call;
+    if (state && state.dataset.call !== call) state.dataset.call = call;
   }, 200);
   if (navigator.permissions && navigator.permissions.query) {
     navigator.permissions.query({name: "microphone"}).then((status) => {
