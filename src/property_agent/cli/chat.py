@@ -4,7 +4,6 @@ phone and the web page: loaded here, or a running API's (`--server`, see `chat_r
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,22 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from property_agent.cli.common import cli_settings, fail, loading, out
+from property_agent.cli.farewell import is_farewell
 
 if TYPE_CHECKING:
     from property_agent.config import Settings
-
-# A line that only takes leave ("bye", "ok, goodbye!", "thanks, that's all"): the avatar answers
-# it, then the chat ends, as a call would.
-_FAREWELL = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|right|thanks|thank you|cheers|great)\W+)*"
-    r"(?:bye(?: bye)?|good ?bye|see you|that'?s all|that is all)\b"
-    r"(?:\W+(?:for now|thanks|thank you|cheers))*\W*$",
-    re.IGNORECASE,
-)
-
-
-def is_farewell(text: str) -> bool:
-    return bool(_FAREWELL.match(text.strip()))
 
 
 def chat(

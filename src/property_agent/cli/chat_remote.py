@@ -6,8 +6,8 @@ from __future__ import annotations
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from property_agent.cli.chat import is_farewell
 from property_agent.cli.common import err, fail, out
+from property_agent.cli.farewell import is_farewell
 from property_agent.cli.remote import RemoteError, Server
 
 

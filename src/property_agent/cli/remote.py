@@ -50,7 +50,11 @@ class Server:
         return self._request("POST", path, body)
 
     def _connection(self) -> http.client.HTTPConnection:
-        cls = http.client.HTTPSConnection if self._parts.scheme == "https" else http.client.HTTPConnection
+        cls = (
+            http.client.HTTPSConnection
+            if self._parts.scheme == "https"
+            else http.client.HTTPConnection
+        )
         return cls(self._parts.hostname or "", self._parts.port, timeout=self._timeout_s)
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None) -> Any:
@@ -64,9 +68,12 @@ class Server:
             reply = connection.getresponse()
             text = reply.read().decode("utf-8", "replace")
         except (OSError, http.client.HTTPException) as exc:
-            reason = "timed out" if isinstance(exc, socket.timeout) else str(exc) or type(exc).__name__
+            reason = (
+                "timed out" if isinstance(exc, socket.timeout) else str(exc) or type(exc).__name__
+            )
             raise RemoteError(
-                f"Cannot reach the API at {self.url} ({reason}); is `property-agent serve` running?",
+                f"Cannot reach the API at {self.url} ({reason}); "
+                "is `property-agent serve` running?",
                 2,
             ) from exc
         finally:

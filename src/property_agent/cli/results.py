@@ -12,26 +12,25 @@ from rich.text import Text
 
 from property_agent.cli.common import out
 
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def title(description: str) -> str:
-    """A listing's short title: its description's first sentence."""
-    match = _FIRST_SENTENCE.match(description.strip())
-    return match.group(1) if match else description.strip()
+    """A listing's short title: its description's first sentence of four words or more (an
+    opener like "Opportunity!" says nothing in a table)."""
+    sentences = [s for s in _SENTENCE_END.split(description.strip()) if s]
+    return next((s for s in sentences if len(s.split()) >= 4), description.strip())
 
 
 def print_response(body: dict[str, Any]) -> None:
     stated = ", ".join(f"{k}={v}" for k, v in body["filters"].items() if v is not None)
-    # Prose wraps at the terminal's width, unlike the console's copyable one-line messages.
-    say = {"soft_wrap": False, "highlight": False}
-    out.print(f"[bold]Understood[/] ({body['parser']}): {stated or 'no constraints'}", **say)
+    _say(f"[bold]Understood[/] ({body['parser']}): {stated or 'no constraints'}")
     if body.get("hint"):
-        out.print(f"[yellow]{body['hint']}[/]", **say)
+        _say(f"[yellow]{body['hint']}[/]")
     if not body["properties"]:
         for relaxation in body.get("relaxations", []):
             if relaxation["sentence"] not in (body.get("hint") or ""):
-                out.print(f"  • {relaxation['sentence']}", **say)
+                _say(f"  • {relaxation['sentence']}")
         return
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
     for name in ("id", "price", "beds", "baths", "m²"):
@@ -49,3 +48,8 @@ def print_response(body: dict[str, Any]) -> None:
             Text(title(p["description"]), no_wrap=True, overflow="ellipsis"),
         )
     out.print(table)
+
+
+def _say(text: str) -> None:
+    """Prose, wrapped at the terminal's width (unlike the console's one-line messages)."""
+    out.print(text, soft_wrap=False, highlight=False)
