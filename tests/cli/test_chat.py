@@ -33,6 +33,7 @@ def test_chat_introduces_the_avatar_searches_and_answers(small_csv: Path) -> Non
     result = runner.invoke(app, ["chat", "--data", str(small_csv)], input=CONVERSATION)
 
     assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Loading"), result.stderr  # said before the slow part
     said = lines_of(result.stdout, tara.name)
     assert said[0] == tara.intro
     search_lines = [line.strip() for line in result.stdout.splitlines() if "→ " in line]

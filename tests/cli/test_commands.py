@@ -33,6 +33,7 @@ def test_search_json_is_the_endpoint_shape(small_csv: Path) -> None:
         app, ["search", "two bedrooms under 2 million", "--data", str(small_csv), "--json"]
     )
     assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Loading the listings index"), result.stderr
     body = json.loads(result.stdout)
     assert body["status"] == "success"
     assert body["filters"]["min_rooms"] == 2

@@ -137,3 +137,11 @@ def test_an_unknown_command_names_the_commands() -> None:
 
     assert result.exit_code == 2
     assert "serach" in result.output
+
+
+@pytest.mark.parametrize("command", [["search", "a flat"], ["chat"]])
+def test_a_listings_file_with_a_server_is_a_usage_error(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--data", "x.csv", "--server", "http://127.0.0.1:1"])
+
+    assert result.exit_code == 2
+    assert "--data" in result.output and "--server" in result.output

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from property_agent.cli.common import cli_settings, fail, loading, out
+from property_agent.cli.common import cli_settings, fail, loading, local_only, out
 from property_agent.cli.farewell import is_farewell
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def chat(
     Without --server this loads the index and the agent itself (about 30 s).
     """
     thread_id = thread or f"cli-{uuid.uuid4().hex[:8]}"
+    local_only(data, server)
     if server:
         from property_agent.cli.chat_remote import chat_remote
 

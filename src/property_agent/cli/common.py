@@ -27,6 +27,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def local_only(data: object, server: str | None) -> None:
+    """`--data` picks the listings of an index built here; a server has its own."""
+    if data is not None and server:
+        fail("--data is for the index this command builds; --server answers from its own.", 2)
+
+
 def cli_settings() -> Settings:
     from property_agent.config import SettingsError, load_settings
 

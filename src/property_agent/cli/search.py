@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from property_agent.cli.common import cli_settings, fail, loading
+from property_agent.cli.common import cli_settings, fail, loading, local_only
 from property_agent.cli.remote import RemoteError, Server
 from property_agent.cli.results import print_response
 
@@ -34,6 +34,7 @@ def search(
 
     Without --server this loads the index itself (about 20-30 s: Superlinked and the embeddings).
     """
+    local_only(data, server)
     if server:
         try:
             body = Server(server).post("/superlinked/search", {"query": query, "limit": limit})
