@@ -15,7 +15,8 @@ from typer.core import TyperGroup
 @dataclass(frozen=True)
 class LazyCommand:
     """`name` runs the function of that name in `module` (built with the command class `cls` of
-    that module when given); `summary` is its line in `--help`, its docstring's first line."""
+    that module when given); `summary` is its line in the group's `--help`, kept here so that
+    listing the commands imports none of them."""
 
     name: str
     module: str
@@ -32,7 +33,7 @@ class LazyCommand:
 
 
 class LazyGroup(TyperGroup):
-    """A group over `commands`; subclasses set it. A command is imported on first use."""
+    """A group over `commands_registry` (subclasses set it); a command is imported on first use."""
 
     commands_registry: ClassVar[tuple[LazyCommand, ...]] = ()
 
