@@ -61,7 +61,8 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests scripts
 	$(BIN)/ruff format src tests scripts
 
-bench: $(STAMP) system-deps ## Print the benchmark tables (agent turns, voice, phone calls, search: ~25 min at 100k)
+bench: $(STAMP) system-deps ## Print the benchmark tables (CLI start-up, agent turns, voice, phone calls, search: ~25 min at 100k)
+	$(BIN)/python scripts/bench_cli.py
 	$(BIN)/python scripts/bench_agent.py
 	$(BIN)/python scripts/bench_voice.py
 	$(BIN)/python scripts/bench_phone_stt.py

@@ -33,6 +33,7 @@ def test_chat_introduces_the_avatar_searches_and_answers(small_csv: Path) -> Non
     result = runner.invoke(app, ["chat", "--data", str(small_csv)], input=CONVERSATION)
 
     assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Loading"), result.stderr  # said before the slow part
     said = lines_of(result.stdout, tara.name)
     assert said[0] == tara.intro
     search_lines = [line.strip() for line in result.stdout.splitlines() if "→ " in line]
@@ -109,3 +110,36 @@ def test_which_lines_take_leave(line: str, farewell: bool) -> None:
     from property_agent.cli.chat import is_farewell
 
     assert is_farewell(line) is farewell
+
+
+def test_chat_through_a_running_server_talks_as_the_chosen_avatar(live_server: str) -> None:
+    """The lines go to POST /agent/chat as Leo; "bye" ends it and the line after is never sent."""
+    result = runner.invoke(
+        app,
+        ["chat", "--server", live_server, "--avatar", "Leo"],
+        input="something in Retiro under 2 million\nok, bye!\nsomething in Sol\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    said = lines_of(result.stdout, "Leo")
+    assert len(said) == 2, result.stdout  # the search's answer, the goodbye
+    assert "Retiro" in said[0] and "€" in said[0], result.stdout
+    assert result.stdout.count("→ search_property_tool(") == 1, result.stdout
+    assert "Sol" not in said[1]
+    assert not lines_of(result.stdout, "Tara")
+
+
+def test_chat_through_a_server_with_an_unknown_avatar_lists_the_servers(live_server: str) -> None:
+    result = runner.invoke(app, ["chat", "--server", live_server, "--avatar", "bob"], input="hi\n")
+
+    assert result.exit_code == 2
+    assert "bob" in result.output and live_server in result.output
+    for name in load_avatars():
+        assert name in result.output.lower()
+
+
+def test_chat_through_an_unreachable_server_names_it(unused_url: str) -> None:
+    result = runner.invoke(app, ["chat", "--server", unused_url], input="hi\n")
+
+    assert result.exit_code == 2
+    assert f"Cannot reach the API at {unused_url}" in result.output

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +33,7 @@ def test_search_json_is_the_endpoint_shape(small_csv: Path) -> None:
         app, ["search", "two bedrooms under 2 million", "--data", str(small_csv), "--json"]
     )
     assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Loading the listings index"), result.stderr
     body = json.loads(result.stdout)
     assert body["status"] == "success"
     assert body["filters"]["min_rooms"] == 2
@@ -85,11 +82,9 @@ def test_ingest_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_ingest_into_an_unreachable_qdrant_fails_and_says_so(
-    small_csv: Path, monkeypatch: pytest.MonkeyPatch
+    small_csv: Path, unused_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    url = unused_url
     monkeypatch.setenv("QDRANT__URL", url)
     monkeypatch.setenv("QDRANT__TIMEOUT_S", "1")
     monkeypatch.setenv("QDRANT__CONNECT_WAIT_S", "0")
@@ -111,26 +106,6 @@ def test_an_invalid_setting_stops_the_cli_with_its_name(monkeypatch: pytest.Monk
     assert "QDRANT__URL" in result.output
 
 
-@pytest.fixture
-def live_server(search_service: object) -> Iterator[str]:
-    """The real app on a free localhost port, served by uvicorn in a thread."""
-    import uvicorn
-
-    from property_agent.api.app import create_app
-    from tests.support.settings import make_settings
-
-    api = create_app(make_settings(), search_service=search_service, with_voice=False)  # type: ignore[arg-type]
-    server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 def test_search_can_ask_a_running_server(live_server: str) -> None:
     result = runner.invoke(app, ["search", "3 bed in Retiro", "--server", live_server, "--json"])
     assert result.exit_code == 0, result.output
@@ -139,10 +114,33 @@ def test_search_can_ask_a_running_server(live_server: str) -> None:
     assert body["properties"] and all(p["location"] == "Retiro" for p in body["properties"])
 
 
-def test_search_says_when_the_server_is_not_running() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{s.getsockname()[1]}"
+def test_search_says_when_the_server_is_not_running(unused_url: str) -> None:
+    url = unused_url
     result = runner.invoke(app, ["search", "a flat", "--server", url])
-    assert result.exit_code == 1
-    assert "Cannot reach the API" in result.output and "property-agent serve" in result.output
+    assert result.exit_code == 2
+    assert f"Cannot reach the API at {url}" in result.output
+    assert "property-agent serve" in result.output
+
+
+def test_a_bad_request_to_the_server_is_a_usage_error(live_server: str) -> None:
+    result = runner.invoke(app, ["search", "a flat", "--limit", "99", "--server", live_server])
+    assert result.exit_code == 2
+    assert "limit" in result.output
+
+
+def test_the_search_table_fits_an_80_column_terminal(live_server: str) -> None:
+    """One line per listing, nothing wrapped: each row shows its id, price and neighbourhood."""
+    query = ["search", "a flat with a terrace in Nuevos Ministerios", "--limit", "5"]
+    found = json.loads(runner.invoke(app, [*query, "--server", live_server, "--json"]).stdout)
+
+    result = runner.invoke(app, [*query, "--server", live_server], env={"COLUMNS": "80"})
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, result.stdout
+    header = next(line for line in lines if line.split()[:2] == ["id", "price"])
+    assert header.split() == ["id", "price", "beds", "baths", "m²", "neighbourhood", "title"]
+    assert found["properties"]
+    for p in found["properties"]:
+        row = next(line for line in lines if line.lstrip().startswith(str(p["id"])))
+        assert f"€{p['price']:,}" in row and p["location"][:10] in row, row

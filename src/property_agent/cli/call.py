@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from property_agent.cli.common import api_key as resolve_key
-from property_agent.cli.common import cli_settings, fail, local_server, reply_message
+from property_agent.cli.common import cli_settings, fail, local_server
+from property_agent.cli.remote import reply_message
 
 
 def call(

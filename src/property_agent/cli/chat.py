@@ -1,32 +1,20 @@
 """`property-agent chat`: talk to an avatar in the terminal, through the same turn runner as the
-phone and the web page."""
+phone and the web page: loaded here, or a running API's (`--server`, see `chat_remote`)."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from property_agent.cli.common import cli_settings, err, fail, out
-from property_agent.config import Settings, SettingsError
-from property_agent.observability.logging import setup_logging
+from property_agent.cli.common import cli_settings, fail, loading, local_only, out
+from property_agent.cli.farewell import is_farewell
 
-# A line that only takes leave ("bye", "ok, goodbye!", "thanks, that's all"): the avatar answers
-# it, then the chat ends, as a call would.
-_FAREWELL = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|right|thanks|thank you|cheers|great)\W+)*"
-    r"(?:bye(?: bye)?|good ?bye|see you|that'?s all|that is all)\b"
-    r"(?:\W+(?:for now|thanks|thank you|cheers))*\W*$",
-    re.IGNORECASE,
-)
-
-
-def is_farewell(text: str) -> bool:
-    return bool(_FAREWELL.match(text.strip()))
+if TYPE_CHECKING:
+    from property_agent.config import Settings
 
 
 def chat(
@@ -35,9 +23,29 @@ def chat(
         str | None, typer.Option(help="Conversation id; the same id resumes it (sqlite/postgres).")
     ] = None,
     data: Annotated[Path | None, typer.Option(help="Listings CSV (memory mode).")] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(help="Talk through a running API (e.g. http://127.0.0.1:8000): no loading."),
+    ] = None,
 ) -> None:
-    """Talk to an avatar in the terminal: replies stream sentence by sentence, searches show."""
-    from property_agent.api.app import check_data_path
+    """Talk to an avatar in the terminal: replies stream sentence by sentence, searches show.
+
+    Without --server this loads the index and the agent itself (about 30 s).
+    """
+    thread_id = thread or f"cli-{uuid.uuid4().hex[:8]}"
+    local_only(data, server)
+    if server:
+        from property_agent.cli.chat_remote import chat_remote
+
+        chat_remote(server, avatar, thread_id)
+        return
+    with loading("Loading the search engine and the agent (about 30 s; --server URL skips this)"):
+        # The slow imports, under the message; `_chat` then finds them loaded.
+        import property_agent.agent.runtime
+        import property_agent.search.service  # noqa: F401
+        from property_agent.api.app import check_data_path
+        from property_agent.config import SettingsError
+        from property_agent.observability.logging import setup_logging
 
     settings = cli_settings()
     if avatar:
@@ -47,7 +55,7 @@ def chat(
         path = check_data_path(settings, data)
     except SettingsError as exc:
         fail(str(exc), 2)
-    asyncio.run(_chat(settings, path, thread or f"cli-{uuid.uuid4().hex[:8]}"))
+    asyncio.run(_chat(settings, path, thread_id))
 
 
 async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
@@ -62,7 +70,7 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
     except AvatarError as exc:
         fail(str(exc), 2)
     try:
-        with err.status("Loading the listings index…"):
+        with loading("Building the listings index"):
             await search.start(path)
             await runtime.start()
         if search.status().state is not IndexState.READY:
