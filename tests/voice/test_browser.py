@@ -222,9 +222,9 @@ def test_without_a_microphone_the_user_is_told_why_and_types_instead(server: App
         cards = wait_for(
             lambda: browser.find_elements(By.CSS_SELECTOR, CARDS), 30, "cards", lambda: replies
         )
+        print(f"typed: {screenshot(browser, 'page-typed', PHONE)}")
         assert "Retiro" in cards[0].text and box.get_attribute("value") == ""
         assert overlapping_text(browser) == [], "text overlaps at 375 px"
-        print(f"typed: {screenshot(browser, 'page-typed', PHONE)}")
 
 
 def test_a_missing_microphone_is_named(server: AppServer) -> None:
@@ -243,3 +243,57 @@ def test_a_missing_microphone_is_named(server: AppServer) -> None:
             lambda: browser.get_log("browser"),
         )
         assert "No microphone found" in notice
+
+
+def test_picking_another_avatar_starts_a_new_conversation_with_it(server: AppServer) -> None:
+    with headless_chromium(microphone="blocked") as browser:
+        browser.set_window_size(DESKTOP, 900)
+        browser.get(server.url)
+        box = wait_for(
+            lambda: browser.find_elements(By.CSS_SELECTOR, "#typed textarea"),
+            60,
+            "the text box",
+            lambda: browser.title,
+        )[0]
+        box.send_keys("Hello", Keys.ENTER)
+        wait_for(
+            lambda: [t for t in lines(browser, BOT_LINES) if "Tara" in t],
+            60,
+            "Tara's greeting",
+            lambda: lines(browser, "#transcript [data-testid]"),
+        )
+
+        browser.find_element(By.CSS_SELECTOR, "#avatar-picker input").click()
+        options = wait_for(
+            lambda: [
+                el
+                for el in browser.find_elements(By.CSS_SELECTOR, "#avatar-picker li, ul.options li")
+                if el.text.startswith("Leo")
+            ],
+            10,
+            "Leo in the picker",
+            lambda: [el.text for el in browser.find_elements(By.CSS_SELECTOR, "ul.options li")],
+        )
+        assert len(browser.find_elements(By.CSS_SELECTOR, "ul.options li")) == 8
+        options[0].click()
+        wait_for(
+            lambda: "talk to Leo" in browser.find_element(By.ID, "page-header").text,
+            20,
+            "Leo's header",
+            lambda: browser.find_element(By.ID, "page-header").text,
+        )
+        wait_for(
+            lambda: not lines(browser, "#transcript [data-testid]"),
+            10,
+            "an empty transcript",
+            lambda: lines(browser, "#transcript [data-testid]"),
+        )
+        box = browser.find_element(By.CSS_SELECTOR, "#typed textarea")
+        box.send_keys("Hello", Keys.ENTER)
+        greeting = wait_for(
+            lambda: lines(browser, BOT_LINES),
+            60,
+            "Leo's greeting",
+            lambda: lines(browser, "#transcript [data-testid]"),
+        )
+        assert "Leo" in greeting[0] and "Tara" not in " ".join(greeting), greeting

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import html
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import gradio as gr
-from fastrtc import WebRTC
+from fastrtc import WebRTC, WebRTCData
 
 from property_agent.avatars import Avatar
 from property_agent.voice.listing_cards import listing_cards
@@ -53,6 +53,22 @@ def header(avatar: Avatar) -> str:
 def new_page_key() -> str:
     """A page session's key: its calls and typed turns share the conversation `web-<key>`."""
     return secrets.token_urlsafe(9)
+
+
+def page_updates(
+    voice: WebRTC,
+) -> Callable[[WebRTCData | str | None], AsyncIterator[tuple[Any, ...]]]:
+    """The page's side of a call: the (transcript, cards, state) updates its session sends, as
+    they come, until the call ends."""
+
+    async def updates(connection: WebRTCData | str | None) -> AsyncIterator[tuple[Any, ...]]:
+        webrtc_id = connection.webrtc_id if isinstance(connection, WebRTCData) else connection
+        if not webrtc_id or webrtc_id not in voice.additional_outputs:
+            return  # the call has already ended
+        async for update in voice.output_stream(webrtc_id):
+            yield tuple(update.args)
+
+    return updates
 
 
 def build_page(
@@ -126,11 +142,18 @@ def build_page(
             concurrency_limit=concurrency_limit,
             time_limit=time_limit_s,
         )
-        voice.on_additional_outputs(
-            lambda lines, shown, phase: (lines, shown, phase),
+        # Every page update the session sends, in order, over one stream per call. (FastRTC's
+        # `on_additional_outputs` with queue=False fetches one update per request and drops the
+        # requests made while one is pending: the page fell behind for good, e.g. stuck on
+        # "Thinking…" while the answer played.)
+        voice.state_change(
+            page_updates(voice),
+            inputs=[voice],
             outputs=[transcript, cards, state],
-            queue=False,
+            queue=True,
+            concurrency_limit=None,
             show_progress="hidden",
+            trigger_mode="once",
         )
 
         async def typed(text: str, avatar: str, key: str) -> AsyncIterator[tuple[Any, ...]]:
@@ -147,6 +170,8 @@ def build_page(
                 inputs=[box, picker, page_key],
                 outputs=[box, transcript, cards, state],
                 show_progress="hidden",
+                concurrency_limit=concurrency_limit,
+                concurrency_id="typed",
             )
 
         def switch(key: str) -> tuple[Any, ...]:

@@ -28,6 +28,14 @@
     box.dataset.problem = kind;
     box.hidden = false;
   }
+  // Gradio also pops up a toast about the microphone over the header; the notice says more, in
+  // place, so the toast is closed as soon as it shows.
+  new MutationObserver(() => {
+    for (const toast of document.querySelectorAll("[data-testid='toast-body']")) {
+      const close = toast.querySelector(".toast-close");
+      if (close && /microphone/i.test(toast.textContent)) close.click();
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true});
   const media = navigator.mediaDevices;
   if (!media || !media.getUserMedia) {
     window.addEventListener("load", () => setTimeout(() => notice("insecure"), 500));
