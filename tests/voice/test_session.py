@@ -23,6 +23,7 @@ from property_agent.voice.events import (
     AudioOut,
     ListingsShown,
     ReplyText,
+    SearchStarted,
     TranscriptHeard,
     TurnTimed,
     VoiceEvent,
@@ -112,6 +113,8 @@ async def collect(session: FastRTCAgent, items: AsyncIterator[VoiceEvent]) -> Tu
             assert event.count == len(event.listings) and event.args
             if turn.answer_from is None:
                 turn.answer_from = len(turn.chunks)
+        elif isinstance(event, SearchStarted):  # the search the listings will come from
+            assert event.args
         elif isinstance(event, AudioOut):
             assert event.rate == OUTPUT_RATE and event.samples.ndim == 1
             assert not timed, "audio after the turn's end"
