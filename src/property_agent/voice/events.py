@@ -1,7 +1,7 @@
 """What a voice session emits, in order, as it happens: the caller's words as heard, each line
-the avatar says (just before its audio), a search starting and the listings it found, the audio itself, and where
-the turn's time went. The web page (`web.py`) turns these into FastRTC's outputs; the phone call
-consumes them directly."""
+the avatar says (just before its audio), a search starting and the listings it found, the audio
+itself, and where the turn's time went. The web page (`web.py`) turns these into FastRTC's
+outputs; the phone call consumes them directly."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ class TurnTimings:
     stt_ms: float = 0.0
     first_sentence_ms: float | None = None
     first_audio_ms: float | None = None  # from the start of the turn (end of speech)
+    tts_ms: float | None = None  # the first answer sentence's synthesis, to its first audio
     total_ms: float = 0.0
+    searches: int = 0
     transcript: str = ""
 
 

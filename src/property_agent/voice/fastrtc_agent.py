@@ -40,6 +40,7 @@ from property_agent.voice.events import (
 from property_agent.voice.speech_text import to_speech
 from property_agent.voice.stt.base import STT
 from property_agent.voice.tts.base import TTS, AudioChunk
+from property_agent.voice.turn_log import log_turn
 
 logger = logging.getLogger(__name__)
 
@@ -121,17 +122,33 @@ class FastRTCAgent:
         timings = TurnTimings()
         self.last_turn = timings
         error: Exception | None = None
+        outcome = "cut off"  # unless the turn gets to its end
         try:  # closing the turn at once on barge-in stops the agent's run
             async with contextlib.aclosing(self._turn(audio, trace, timings, began)) as items:
                 async for item in items:
                     yield item
-        except Exception as exc:
-            error = exc
-            raise
+            outcome = "answered" if timings.transcript else "didn't catch"
+        except Exception as exc:  # the one traceback of a failed turn; the caller still hears
+            error, outcome = exc, "fallback"
+            logger.exception("Turn on %s failed; saying the fallback line", self.session_id)
+            async for event in self._fallback(trace, timings, began):
+                yield event
         finally:
             timings.total_ms = _ms(began)
             trace.finish(asdict(timings), error)
+            log_turn(self.session_id, audio, timings, outcome=outcome)
         yield TurnTimed(timings)
+
+    async def _fallback(
+        self, trace: TurnTrace, timings: TurnTimings, began: float
+    ) -> AsyncIterator[VoiceEvent]:
+        line = self.avatar.fallback_line
+        yield ReplyText(line)
+        try:
+            async for chunk in self._speak(line, trace, timings, began, "fallback"):
+                yield chunk
+        except Exception as exc:  # the voice itself is what failed: logged once, above
+            logger.warning("Could not say the fallback line either: %s", exc)
 
     async def _turn(
         self, audio: AudioChunk, trace: TurnTrace, timings: TurnTimings, began: float
@@ -163,6 +180,7 @@ class FastRTCAgent:
                     spoke_this_turn = True
                 elif isinstance(event, ToolStarted):
                     search_args = dict(event.args)
+                    timings.searches += 1
                     yield SearchStarted(search_args)
                     if self.filler.enabled:
                         filler = self._filler(events, spoke_this_turn, trace, timings, began)
@@ -172,6 +190,7 @@ class FastRTCAgent:
                     listings = list(event.result.get("properties") or [])
                     yield ListingsShown(event.name, search_args, event.count, listings)
                     search_args = {}
+            await producer  # its failure is the turn's
         finally:
             if not producer.done():  # barge-in closed us: stop the turn, keep the thread sound
                 producer.cancel()
@@ -235,6 +254,8 @@ class FastRTCAgent:
             async for chunk in self.say(text):
                 if timings.first_audio_ms is None:
                     timings.first_audio_ms = _ms(began)
+                if timings.tts_ms is None and kind == "reply":
+                    timings.tts_ms = _ms(spoke_at)
                 chunks += 1
                 audio_s += chunk.samples.size / chunk.rate
                 yield chunk
