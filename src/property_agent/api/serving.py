@@ -77,4 +77,8 @@ def ready_line(url: str, app: FastAPI, status: IndexStatus) -> str:
         index = f"{status.properties} listings ({status.backend})"
     else:
         index = f"no listings ({status.backend} index {status.state.value})"
-    return f"Ready at {url} — avatar {runtime.avatar.name}, {engines}, agent {agent}, {index}"
+    memory = state.settings.memory.backend
+    memory = f", memory {memory}" if memory != "memory" else ""  # (the in-process default)
+    return (
+        f"Ready at {url} — avatar {runtime.avatar.name}, {engines}, agent {agent}{memory}, {index}"
+    )
