@@ -23,6 +23,10 @@ REQUESTS = [
     ("GET", "/assets/index-DputZZxm.js", 200),
     ("GET", "/gradio_api/file=/tmp/gradio/typing.wav", 200),
     ("GET", "/favicon.ico", 200),
+    ("GET", "/config", 200),
+    ("POST", "/gradio_api/component_server", 200),  # the WebRTC handshake, ~20 per call
+    ("GET", "/gradio_api/heartbeat/3f2a", 200),
+    ("POST", "/gradio_api/queue/join", 200),  # a typed turn on the page
     ("POST", "/agent/chat", 200),
     ("POST", "/superlinked/search?limit=3", 200),
     ("GET", "/", 200),
@@ -56,10 +60,11 @@ def requests_logged(settings: LogSettings) -> list[str]:
     return seen
 
 
-def test_by_default_health_probes_and_static_files_are_not_logged() -> None:
+def test_by_default_health_probes_static_files_and_page_plumbing_are_not_logged() -> None:
     seen = requests_logged(LogSettings())
 
     assert seen == [
+        '127.0.0.1:50522 - "POST /gradio_api/queue/join HTTP/1.1" 200',
         '127.0.0.1:50522 - "POST /agent/chat HTTP/1.1" 200',
         '127.0.0.1:50522 - "POST /superlinked/search?limit=3 HTTP/1.1" 200',
         '127.0.0.1:50522 - "GET / HTTP/1.1" 200',

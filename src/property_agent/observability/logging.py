@@ -20,12 +20,17 @@ QUIET = (
     "aioice", "aiortc", "websockets", "gradio", "gradio_client", "fastrtc", "httpx", "httpcore",
     "urllib3", "sentence_transformers", "superlinked", "faster_whisper", "piper", "numba",
 )  # fmt: skip
-# What a browser polls or fetches on its own: health probes, and the web page's static files
-# (Gradio serves its scripts under /assets and /gradio_api/file=, plus a few fixed names).
-_PROBES = ("/health", "/gradio_api/heartbeat/")
-_STATIC = (
-    "/assets/", "/static/", "/gradio_api/file=", "/gradio_api/static/", "/file=", "/favicon",
-    "/manifest.json", "/theme.css", "/robots.txt", "/svelte/", "/custom_component/",
+# What is fetched or polled on its own: health probes, the web page's static files (Gradio
+# serves its scripts under /assets and /gradio_api/file=), and the page's plumbing: its config,
+# its heartbeat, its event stream and the WebRTC handshake (about twenty component-server calls
+# per call). Page events (`/gradio_api/queue/join`: a typed turn, a call) and the API stay.
+_BACKGROUND = frozenset({
+    "/health", "/config", "/gradio_api/info", "/gradio_api/component_server", "/favicon.ico",
+    "/manifest.json", "/theme.css", "/robots.txt",
+})  # fmt: skip
+_BACKGROUND_UNDER = (
+    "/health/", "/assets/", "/static/", "/gradio_api/file=", "/gradio_api/static/", "/file=",
+    "/svelte/", "/custom_component/", "/gradio_api/heartbeat/", "/gradio_api/queue/data",
 )  # fmt: skip
 _UVICORN_START = (
     "Started server process", "Waiting for application startup", "Application startup complete",
@@ -61,8 +66,8 @@ class RedactingFilter(logging.Filter):
 
 
 class AccessFilter(logging.Filter):
-    """Uvicorn's access log as `LOG__ACCESS` asks: `api` drops health probes and static files,
-    `all` keeps every request, `none` drops them all."""
+    """Uvicorn's access log as `LOG__ACCESS` asks: `api` drops health probes, static files and
+    the web page's plumbing, `all` keeps every request, `none` drops them all."""
 
     def __init__(self, mode: AccessMode = "api") -> None:
         super().__init__()
@@ -76,9 +81,10 @@ class AccessFilter(logging.Filter):
 
 
 def is_background_request(path: str) -> bool:
-    """A health probe or a static file: requests nobody reading the log is waiting for."""
+    """A health probe, a static file or the page's plumbing: nobody reading the log waits for
+    these."""
     path = path.split("?", 1)[0]
-    return path.startswith(_PROBES) or path.startswith(_STATIC)
+    return path in _BACKGROUND or path.startswith(_BACKGROUND_UNDER)
 
 
 def _request_path(record: logging.LogRecord) -> str | None:
