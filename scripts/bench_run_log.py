@@ -1,8 +1,9 @@
 """How much `make run` prints: start the server, wait for /health, load the web page and its
 assets as a browser would, send one typed turn through the page (and one through /agent/chat),
-poll /health a few times, stop; then print one table of the log's lines by kind.
+make one phone call with one spoken turn (`property-agent phone`, Twilio's protocol), poll
+/health a few times, stop; then print one table of the log's lines by kind.
 
-    .venv/bin/python scripts/bench_run_log.py [--port 8011]
+    .venv/bin/python scripts/bench_run_log.py [--port 8011] [--no-phone]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ KINDS = (
     ("access static", re.compile(r'"GET /(assets|static|gradio_api/file|favicon|manifest)')),
     ("access other", re.compile(r'HTTP/1\.[01]" \d{3}')),
     ("aioice / websockets", re.compile(r"aioice|websockets")),
-    ("voice turn line", re.compile(r"(Turn|turn) .*stt")),
+    ("voice turn line", re.compile(r"Turn on .*stt")),
 )
 
 
@@ -43,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8011)
     parser.add_argument("--health-polls", type=int, default=5)
+    parser.add_argument("--no-phone", action="store_true", help="skip the phone call")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
@@ -78,6 +80,8 @@ def main() -> None:
                     "/agent/chat",
                     json={"thread_id": "bench-log", "message": "two bedrooms in Retiro"},
                 )
+                if not args.no_phone:
+                    phone_turn(base)
                 for _ in range(args.health_polls):
                     http.get("/health")
                 time.sleep(1.0)
@@ -106,6 +110,13 @@ def load_page(http: httpx.Client, chunks: int = 30) -> None:
             imported = dict.fromkeys(re.findall(r'"\./([\w.-]+\.js)"', body))
             for name in list(imported)[:chunks]:
                 http.get(f"/assets/{name}")
+
+
+def phone_turn(base: str) -> None:
+    """One call saying one request in Piper's voice, as the phone simulator makes it."""
+    command = [str(ROOT / ".venv" / "bin" / "property-agent"), "phone", "--server", base]
+    command += ["--say", "I am looking for two bedrooms in Retiro"]
+    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=240, check=False)
 
 
 def typed_turn(base: str) -> None:

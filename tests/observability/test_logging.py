@@ -92,16 +92,22 @@ def test_webrtc_and_gradio_chatter_is_quiet_but_their_warnings_show() -> None:
     assert logging.getLogger("property_agent.voice.turns").isEnabledFor(logging.INFO)
 
 
-def test_uvicorn_start_up_notes_give_way_to_the_ready_line() -> None:
+def test_uvicorn_start_up_and_websocket_notes_give_way_to_the_ready_line() -> None:
     setup_logging(LogSettings())
     uvicorn = logging.getLogger("uvicorn.error")
 
     with lines_of(uvicorn) as seen:
         uvicorn.info("Started server process [%d]", 7672)
         uvicorn.info("Uvicorn running on %s://%s:%d (Press CTRL+C)", "http", "127.0.0.1", 80)
+        uvicorn.info("connection open")
+        uvicorn.info('%s - "WebSocket %s" [accepted]', "127.0.0.1:40618", "/voice/telephone")
+        uvicorn.info("connection closed")
         uvicorn.error("Application startup failed. Exiting.")
 
-    assert seen == ["Application startup failed. Exiting."]
+    assert seen == [
+        '127.0.0.1:40618 - "WebSocket /voice/telephone" [accepted]',
+        "Application startup failed. Exiting.",
+    ]
 
 
 @pytest.mark.parametrize(

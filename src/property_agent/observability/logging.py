@@ -32,9 +32,11 @@ _BACKGROUND_UNDER = (
     "/health/", "/assets/", "/static/", "/gradio_api/file=", "/gradio_api/static/", "/file=",
     "/svelte/", "/custom_component/", "/gradio_api/heartbeat/", "/gradio_api/queue/data",
 )  # fmt: skip
-_UVICORN_START = (
+# Uvicorn's own start-up lines, which the one "Ready at …" line replaces, and its notes on every
+# websocket (a phone call's media stream) opening and closing.
+_UVICORN_NOTES = (
     "Started server process", "Waiting for application startup", "Application startup complete",
-    "Uvicorn running on",
+    "Uvicorn running on", "connection open", "connection closed",
 )  # fmt: skip
 
 # E.164 as Twilio sends it ("+34911231222"), with or without spaces. Unprefixed digit runs are
@@ -95,11 +97,11 @@ def _request_path(record: logging.LogRecord) -> str | None:
     return None
 
 
-class _StartupNotes(logging.Filter):
-    """Uvicorn's own start-up lines, which the one "Ready at …" line replaces (kept at DEBUG)."""
+class _UvicornNotes(logging.Filter):
+    """Drops `_UVICORN_NOTES` (shown again at LOG__LEVEL=DEBUG)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.INFO or not record.getMessage().startswith(_UVICORN_START)
+        return record.levelno > logging.INFO or not record.getMessage().startswith(_UVICORN_NOTES)
 
 
 def setup_logging(settings: LogSettings | str | None = None) -> None:
@@ -118,8 +120,8 @@ def setup_logging(settings: LogSettings | str | None = None) -> None:
     for noisy in QUIET:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     _set_filter(logging.getLogger("uvicorn.access"), AccessFilter, AccessFilter(settings.access))
-    startup = _StartupNotes() if root.level > logging.DEBUG else None
-    _set_filter(logging.getLogger("uvicorn.error"), _StartupNotes, startup)
+    startup = _UvicornNotes() if root.level > logging.DEBUG else None
+    _set_filter(logging.getLogger("uvicorn.error"), _UvicornNotes, startup)
 
 
 def _set_filter(logger: logging.Logger, kind: type, new: logging.Filter | None) -> None:
