@@ -104,3 +104,18 @@ async def test_a_failed_turn_logs_one_traceback_and_the_caller_hears_the_fallbac
     assert "deaf: connection refused" in caplog.text
     (line,) = turn_lines(caplog)
     assert "voice-log-3: fallback" in line
+
+
+async def test_a_turn_the_caller_speaks_over_is_logged_once_as_cut_off(
+    runtime: AgentRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent = session(runtime, "voice-log-4", FakeSTT(REQUEST))
+    caplog.set_level(logging.INFO)
+
+    answer = agent.respond(TWO_SECONDS)
+    while not isinstance(await anext(answer), AudioOut):
+        pass
+    await answer.aclose()  # a barge-in: the page or the call closes the answer
+
+    (line,) = turn_lines(caplog)
+    assert "voice-log-4: cut off" in line

@@ -64,6 +64,7 @@ class TurnTimings:
     tts_ms: float | None = None  # the first answer sentence's synthesis, to its first audio
     total_ms: float = 0.0
     searches: int = 0
+    fallback: bool = False  # the agent answered with the avatar's fallback line
     transcript: str = ""
 
 

@@ -122,33 +122,27 @@ class FastRTCAgent:
         timings = TurnTimings()
         self.last_turn = timings
         error: Exception | None = None
-        outcome = "cut off"  # unless the turn gets to its end
+        ended = False  # (not cut off by a barge-in)
         try:  # closing the turn at once on barge-in stops the agent's run
             async with contextlib.aclosing(self._turn(audio, trace, timings, began)) as items:
                 async for item in items:
                     yield item
-            outcome = "answered" if timings.transcript else "didn't catch"
+            ended = True
         except Exception as exc:  # the one traceback of a failed turn; the caller still hears
-            error, outcome = exc, "fallback"
+            error, timings.fallback, line = exc, True, self.avatar.fallback_line
             logger.exception("Turn on %s failed; saying the fallback line", self.session_id)
-            async for event in self._fallback(trace, timings, began):
-                yield event
+            yield ReplyText(line)
+            try:
+                async for chunk in self._speak(line, trace, timings, began, "fallback"):
+                    yield chunk
+            except Exception as again:  # the voice itself is what failed: logged once, above
+                logger.warning("Could not say the fallback line either: %s", again)
+            ended = True
         finally:
             timings.total_ms = _ms(began)
             trace.finish(asdict(timings), error)
-            log_turn(self.session_id, audio, timings, outcome=outcome)
+            log_turn(self.session_id, audio, timings, ended=ended)
         yield TurnTimed(timings)
-
-    async def _fallback(
-        self, trace: TurnTrace, timings: TurnTimings, began: float
-    ) -> AsyncIterator[VoiceEvent]:
-        line = self.avatar.fallback_line
-        yield ReplyText(line)
-        try:
-            async for chunk in self._speak(line, trace, timings, began, "fallback"):
-                yield chunk
-        except Exception as exc:  # the voice itself is what failed: logged once, above
-            logger.warning("Could not say the fallback line either: %s", exc)
 
     async def _turn(
         self, audio: AudioChunk, trace: TurnTrace, timings: TurnTimings, began: float
@@ -164,7 +158,9 @@ class FastRTCAgent:
         yield TranscriptHeard(text)
 
         events = _Inbox()
-        producer = asyncio.create_task(self._produce(text, events, trace), name="agent-turn")
+        producer = asyncio.create_task(
+            self._produce(text, events, trace, timings), name="agent-turn"
+        )
         spoke_this_turn = False
         search_args: dict[str, Any] = {}
         try:
@@ -197,12 +193,15 @@ class FastRTCAgent:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await producer
 
-    async def _produce(self, text: str, events: _Inbox, trace: TurnTrace) -> None:
+    async def _produce(
+        self, text: str, events: _Inbox, trace: TurnTrace, timings: TurnTimings
+    ) -> None:
         finished: TurnFinished | None = None
         try:
             async for event in self.conversation.respond(text, trace_parent=trace.agent_started()):
                 if isinstance(event, TurnFinished):
                     finished = event
+                    timings.fallback = event.fallback
                 else:
                     events.put(event)
         finally:

@@ -19,10 +19,20 @@ def log_turn(
     audio: tuple[int, Any],
     timings: TurnTimings,
     *,
-    outcome: str = "answered",
+    ended: bool = True,
 ) -> None:
-    """`outcome`: answered, didn't catch, fallback (the turn failed), cut off (barge-in)."""
-    logger.info("Turn %s", describe_turn(session_id, audio, timings, outcome))
+    """`ended`: False when a barge-in cut the turn off."""
+    logger.info("Turn %s", describe_turn(session_id, audio, timings, outcome(timings, ended)))
+
+
+def outcome(timings: TurnTimings, ended: bool) -> str:
+    """answered, didn't catch, fallback (the avatar's fallback line: the turn or the agent
+    failed), or cut off (a barge-in)."""
+    if not ended:
+        return "cut off"
+    if timings.fallback:
+        return "fallback"
+    return "answered" if timings.transcript else "didn't catch"
 
 
 def describe_turn(
