@@ -58,3 +58,22 @@ def test_the_stream_is_signed_as_twilio_signs_it() -> None:
     public = twilio_signature(stream, "tok", "https://agent.example.com")
     wss = "wss://agent.example.com/voice/telephone/handler"
     assert RequestValidator("tok").validate(wss, {}, public["X-Twilio-Signature"])
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_server_that_closes_the_line_is_reported_with_its_close_code() -> None:
+    from websockets.asyncio.server import ServerConnection, serve
+
+    from property_agent.telephony.simulator.dial import place_call
+
+    async def refuse(ws: ServerConnection) -> None:
+        await ws.recv()  # connected
+        await ws.recv()  # start
+        await ws.close(1011, "the agent is down")
+
+    async with serve(refuse, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        result = await place_call(f"ws://127.0.0.1:{port}/voice/telephone/handler", [])
+
+    assert result.server_hung_up and result.turns[0].first_audio_s is None
+    assert result.hang_up_reason == "code 1011: the agent is down"

@@ -175,7 +175,8 @@ def _print_call(result: CallResult, record: Record | None) -> None:
         for line in record[index] if record else []:
             out.print(f"    {_record_line(line)}", highlight=False)
     if result.server_hung_up:
-        out.print("The server hung up.")
+        why = f" ({result.hang_up_reason})" if result.hang_up_reason else ""
+        out.print(f"The server hung up{escape(why)}.")
 
 
 def _timing_line(index: int, timing: TurnTiming) -> str:

@@ -73,6 +73,7 @@ class PhoneCaller:
         self.echoed: list[str] = []
         self.last_received = 0.0
         self.closed = asyncio.Event()
+        self.close_reason: str | None = None  # how the line closed, when the server closed it
         self._ws: ClientConnection | None = None
         self._sequence = 0
         self._media_at: list[float] = []
@@ -197,8 +198,11 @@ class PhoneCaller:
                     self._buffer.clear()
                     for name in names:
                         await self._echo(name)
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as exc:
+            self.close_reason = _close_reason(exc)
+        except Exception as exc:  # a message this caller cannot read: the line is dead to it
+            self.close_reason = f"the caller could not read the server's message ({exc!r})"
+            raise
         finally:
             self.closed.set()
             self._mic_idle.set()
@@ -261,3 +265,11 @@ class PhoneCaller:
     def audio(self) -> NDArray[np.int16]:
         """Everything the caller heard, as 8 kHz int16 (cleared audio was never heard)."""
         return ulaw_decode(b"".join(frame for _, frame in self.heard))
+
+
+def _close_reason(exc: ConnectionClosed) -> str:
+    """The close frame the server sent ("code 1000"), or that it sent none (the connection
+    dropped)."""
+    if exc.rcvd is None:
+        return "the connection dropped without a close frame"
+    return f"code {exc.rcvd.code}" + (f": {exc.rcvd.reason}" if exc.rcvd.reason else "")

@@ -56,6 +56,7 @@ class CallResult:
     turns: list[TurnTiming] = field(default_factory=list)  # the greeting first
     heard: NDArray[np.int16] = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
     server_hung_up: bool = False  # the server ended the call (busy, a limit, a goodbye)
+    hang_up_reason: str | None = None  # its close code, or why the line failed
 
     @property
     def answered(self) -> list[float]:
@@ -137,6 +138,7 @@ async def _converse(
     else:
         await call.until_quiet(quiet_s, 60)
     result.server_hung_up = call.closed.is_set()
+    result.hang_up_reason = call.close_reason
 
 
 def twilio_signature(
