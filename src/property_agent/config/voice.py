@@ -56,7 +56,7 @@ class VADSettings(Group):
     the Smart Turn model judges whether the caller has finished; if not, the turn ends only
     after `max_pause_ms` of silence."""
 
-    turn_model: Literal["smart-turn", "silence"] = "smart-turn"
+    turn_model: Literal["smart-turn", "silence"] = "silence"
     turn_check_ms: int = Field(default=200, ge=64, le=2000)
     max_pause_ms: int = Field(default=1800, ge=200, le=10000)
     threshold: float = Field(default=0.5, gt=0, lt=1)

@@ -19,12 +19,18 @@ from property_agent.config import VADSettings
 from property_agent.telephony.codec import PHONE_RATE
 from property_agent.voice.audio import StreamUpsampler
 from property_agent.voice.turn_detection import RATE, StreamingPauseDetector
+from property_agent.voice.turn_model import SmartTurnModel
 from property_agent.voice.vad import PackagedSileroVAD
 
 
 class TurnTaker:
-    def __init__(self, vad: VADSettings, model: PackagedSileroVAD | None = None) -> None:
-        self.detector = StreamingPauseDetector(vad, model)
+    def __init__(
+        self,
+        vad: VADSettings,
+        model: PackagedSileroVAD | None = None,
+        turn_model: SmartTurnModel | None = None,
+    ) -> None:
+        self.detector = StreamingPauseDetector(vad, model, turn_model)
         self._up = StreamUpsampler(RATE // PHONE_RATE)
         self._preroll: deque[NDArray[np.int16]] = deque()
         preroll_s = vad.started_talking_s + vad.speech_pad_ms / 1000 + 0.1

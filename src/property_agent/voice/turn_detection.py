@@ -65,7 +65,8 @@ class StreamingPauseDetector:
     ) -> None:
         self.settings = settings
         self.model = model or packaged_vad()
-        self.turn_model = turn_model or turn_model_for(settings)
+        smart = settings.turn_model == "smart-turn"
+        self.turn_model = (turn_model or packaged_turn_model()) if smart else None
         self.reset()
 
     def reset(self) -> None:
