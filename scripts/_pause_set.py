@@ -122,7 +122,9 @@ def _synthesize(voice: Voice, ssml: str) -> tuple[int, NDArray[np.int16], str]:
     return rate, samples, segments.read_text() if segments.is_file() else ""
 
 
-def _breaks(voice: Voice, rate: int, raw: NDArray[np.int16], segments: str) -> list[tuple[int, int]]:
+def _breaks(
+    voice: Voice, rate: int, raw: NDArray[np.int16], segments: str
+) -> list[tuple[int, int]]:
     """Where the synthesiser paused for each break, as sample spans. flite keeps a break to a
     short pause ("pau" in its segment timings) whatever its length, as it does at a comma (so
     sentences with breaks have no commas); espeak-ng leaves silence."""

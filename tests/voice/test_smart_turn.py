@@ -62,7 +62,9 @@ RETIRO = COMPLETE[0]  # "I am looking for a flat with two bedrooms in Retiro."
 
 def on_the_web(utt: Utterance, vad: VADSettings, model: SmartTurnModel | None = None) -> Heard:
     detector = StreamingPauseDetector(vad, turn_model=model)
-    return first_turn_end(utt, lambda frame: detector.feed(frame.reshape(1, -1), MIC_RATE), MIC_RATE)
+    return first_turn_end(
+        utt, lambda frame: detector.feed(frame.reshape(1, -1), MIC_RATE), MIC_RATE
+    )
 
 
 def on_the_phone(utt: Utterance, vad: VADSettings, model: SmartTurnModel | None = None) -> Heard:
@@ -101,7 +103,7 @@ def test_a_finished_sentence_ends_the_turn_right_after_the_check(
     heard = PATHS[path](utterance(voice, text), SMART, model)
     assert heard.wait_ms is not None
     assert SMART.turn_check_ms - QUIET_END_MS <= heard.wait_ms <= SMART.turn_check_ms + LATENCY_MS
-    (thread, samples), *_ = model.calls
+    (_, samples), *_ = model.calls
     assert samples >= utterance(voice, text).audio.size, "the model hears the whole sentence"
 
 
@@ -138,7 +140,7 @@ async def test_on_the_phone_the_model_runs_off_the_event_loop() -> None:
 @pytest.mark.parametrize("voice", (ESPEAK_F3, SLT, AWB, KAL), ids=lambda v: v.label)
 @pytest.mark.parametrize("path", PATHS)
 def test_a_caller_who_stops_after_with_is_not_cut_off(path: str, voice: Voice) -> None:
-    """"I need something with … three bedrooms": judged unfinished at every pause, in four
+    """ "I need something with … three bedrooms": judged unfinished at every pause, in four
     voices. Not in every voice: espeak's en-us and British voices close "with" with a falling
     pitch (0.5 and 0.96 complete), and the model reads that as an ending. Nor for every
     sentence: "My budget is around …" and "… anything near …" read as finished in all six

@@ -46,7 +46,6 @@ class TurnState:
     silence_ms: float = 0.0  # silence since the last speech window
     started: bool = False
     complete: bool | None = None  # the turn model's verdict on this pause (None: not asked)
-    judged_ms: float | None = None  # wall time of that verdict (for benchmarks)
 
 
 def turn_model_for(settings: VADSettings) -> SmartTurnModel | None:
@@ -67,6 +66,8 @@ class StreamingPauseDetector:
         self.model = model or packaged_vad()
         smart = settings.turn_model == "smart-turn"
         self.turn_model = (turn_model or packaged_turn_model()) if smart else None
+        self.judged_ms: float | None = None  # wall time of the model's last verdict
+        self.ended_by: str | None = None  # why the last turn ended: silence, model, pause limit
         self.reset()
 
     def reset(self) -> None:
@@ -105,10 +106,12 @@ class StreamingPauseDetector:
         assert self.turn_model is not None
         began = time.perf_counter()
         complete = self.turn_model.is_complete(audio)
-        self.turn.judged_ms = (time.perf_counter() - began) * 1000
+        self.judged_ms = (time.perf_counter() - began) * 1000
         return complete
 
-    def _windows(self, samples: np.ndarray, rate: int) -> Generator[NDArray[np.float32], bool, bool]:
+    def _windows(
+        self, samples: np.ndarray, rate: int
+    ) -> Generator[NDArray[np.float32], bool, bool]:
         """Silero on each whole window; yields the heard audio when the turn model must judge
         it, and is sent back its verdict. Returns whether the turn ended."""
         self._pending = np.concatenate([self._pending, to_stt_input(rate, samples)])
@@ -121,8 +124,14 @@ class StreamingPauseDetector:
             if step is Step.ASK:
                 self.turn.complete = yield self.heard()
                 step = Step.END if self.turn.complete else Step.LISTEN
-            ended = step is Step.END or ended
+            if step is Step.END and not ended:
+                ended, self.ended_by = True, self._reason()
         return ended
+
+    def _reason(self) -> str:
+        if self.turn_model is None:
+            return "silence"
+        return "model" if self.turn.complete else "pause limit"
 
     def _update(self, probability: float) -> Step:
         turn, s = self.turn, self.settings

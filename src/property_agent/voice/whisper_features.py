@@ -42,7 +42,8 @@ def _mel_to_hz(mels: NDArray[np.float64]) -> NDArray[np.float64]:
 @cache
 def mel_filters() -> NDArray[np.float64]:
     """(N_FFT // 2 + 1, N_MELS) Slaney-normalised triangular filters from 0 Hz to 8 kHz."""
-    edges = _mel_to_hz(np.linspace(*_hz_to_mel(np.array([0.0, RATE / 2])), N_MELS + 2))
+    low, high = _hz_to_mel(np.array([0.0, RATE / 2]))
+    edges = _mel_to_hz(np.linspace(low, high, N_MELS + 2))
     bins = np.linspace(0, RATE // 2, N_FFT // 2 + 1)
     slopes = edges[np.newaxis, :] - bins[:, np.newaxis]
     widths = np.diff(edges)
@@ -77,4 +78,5 @@ def log_mel(audio: NDArray[np.float32]) -> NDArray[np.float32]:
     mel = np.maximum(1e-10, power @ mel_filters()).T  # (mels, frames)
     spec = np.log10(mel)[:, :-1]
     spec = np.maximum(spec, spec.max() - 8.0)
-    return ((spec + 4.0) / 4.0).astype(np.float32)
+    features: NDArray[np.float32] = ((spec + 4.0) / 4.0).astype(np.float32)
+    return features
