@@ -19,7 +19,7 @@ LOCATIONS = (
 ).split(", ")
 # Environment variables that configure us: tests and the servers they start run without them.
 OUR_PREFIXES = (
-    "GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL", "LLM__",
+    "GROQ__", "OPENAI__", "QDRANT__", "DATA__", "API__", "SEARCH__", "LOG_LEVEL", "LOG__", "LLM__",
     "MEMORY__", "AGENT__", "OPIK", "AVATAR_NAME", "STT__", "TTS__", "VAD__", "FILLER__", "WEB__",
     "TWILIO__", "TELEPHONY__", "PUBLIC_BASE_URL",
 )  # fmt: skip

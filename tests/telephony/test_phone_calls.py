@@ -411,3 +411,36 @@ async def test_malformed_frames_are_skipped_and_the_call_goes_on(
     skipped = [r for r in caplog.records if r.getMessage().startswith("Skipping")]
     assert len(skipped) == sum(sent) + len(before_start)  # one line per bad frame
     assert np.all([r.levelno <= logging.INFO for r in skipped])
+
+
+class DeafSTT(FakeSTT):
+    """The speech service is down: every utterance fails to transcribe."""
+
+    async def _transcribe(self, samples: Any) -> str:
+        raise RuntimeError("deaf: connection refused")
+
+
+@pytest.mark.integration
+@needs_espeak
+@on_session_loop
+async def test_a_failed_phone_turn_logs_one_traceback_and_the_caller_hears_the_fallback(
+    server: tuple[LocalServer, FastAPI], runtime: AgentRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    local, app = server
+    voice = VoiceStack(make_settings(), runtime, stt=DeafSTT(""), tts=FakeTTS(chunk_s=0.2))
+    records = configure(app, voice)
+    caplog.set_level(logging.INFO)
+
+    async with PhoneCaller(local.url, caller=NUMBER) as call:
+        await until(lambda: _settled(records, call.call_sid, "greeting"), "the greeting", 15)
+        await call.say(phone_speech(SHORT_REQUEST))
+        answer = await until(lambda: _settled(records, call.call_sid, "answer"), "the answer", 20)
+    record = await ended(records, call.call_sid)
+
+    assert answer.text == runtime.avatar.fallback_line
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1, [r.getMessage() for r in tracebacks]
+    # One line for the turn, named by the call's thread (the hashed number), without the words.
+    turns = [r.getMessage() for r in caplog.records if r.name == "property_agent.voice.turns"]
+    assert len(turns) == 1 and turns[0].startswith(f"Turn on {record.thread_id}: fallback, heard ")
+    assert NUMBER[3:] not in caplog.text

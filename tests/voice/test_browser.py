@@ -18,6 +18,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 
 from tests.support.browser import (
     CHROMEDRIVER,
@@ -57,6 +58,7 @@ CONTROLS = "#voice button"  # Record/Stop, mute audio, mute microphone
 USER_LINES = "#transcript [data-testid='user']"
 BOT_LINES = "#transcript [data-testid='bot']"
 REQUESTED = re.compile(r"retiro|bedrooms", re.IGNORECASE)
+FIRST_WORDS = re.compile(r"\W*(i am|i'm|im)\b\W*looking\b", re.IGNORECASE)
 REPLIES = "//*[@id='transcript']//*[@data-testid='user']/following::*[@data-testid='bot']"
 CARDS = "#listings .listing-card"
 HEARD = 0.01  # totalAudioEnergy (sum of level² · seconds): digital silence adds exactly 0
@@ -76,6 +78,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
 
 def lines(driver: WebDriver, selector: str) -> list[str]:
     return [el.text for el in driver.find_elements(By.CSS_SELECTOR, selector)]
+
+
+def open_page(driver: WebDriver, server: AppServer, width: int, selector: str) -> WebElement:
+    """The page at `width`, once `selector` is on it (the first match)."""
+    driver.set_window_size(width, 900)
+    driver.get(server.url)
+    found = wait_for(
+        lambda: driver.find_elements(By.CSS_SELECTOR, selector), 60, selector, lambda: driver.title
+    )
+    return found[0]
 
 
 def in_order(seen: list[str], *expected: str) -> bool:
@@ -135,6 +147,9 @@ def test_a_caller_talks_to_the_avatar_sees_the_listings_and_can_hang_up(
                 "transcript line with the caller's request",
                 page_state,
             )
+            # The first words arrive: the page's first frames, the pre-roll and the VAD's start
+            # lose nothing ("Plat with two bedrooms…" was heard once).
+            assert FIRST_WORDS.match(said[0]), f"the opening words were lost: {said[0]!r}"
             heard_before = received_audio(browser)["energy"]
             replies = wait_for(
                 lambda: [el.text for el in browser.find_elements(By.XPATH, REPLIES)],
@@ -189,15 +204,7 @@ def test_a_caller_talks_to_the_avatar_sees_the_listings_and_can_hang_up(
 
 def test_without_a_microphone_the_user_is_told_why_and_types_instead(server: AppServer) -> None:
     with headless_chromium(microphone="blocked") as browser:
-        browser.set_window_size(PHONE, 900)
-        browser.get(server.url)
-        access = wait_for(
-            lambda: browser.find_elements(By.CSS_SELECTOR, "#voice button"),
-            60,
-            "the microphone box",
-            lambda: browser.title,
-        )[0]
-        access.click()
+        open_page(browser, server, PHONE, "#voice button").click()  # the microphone box
         notice = wait_for(
             lambda: [
                 el
@@ -229,13 +236,7 @@ def test_without_a_microphone_the_user_is_told_why_and_types_instead(server: App
 
 def test_a_missing_microphone_is_named(server: AppServer) -> None:
     with headless_chromium(microphone="missing") as browser:
-        browser.get(server.url)
-        wait_for(
-            lambda: browser.find_elements(By.CSS_SELECTOR, "#voice button"),
-            60,
-            "the microphone box",
-            lambda: browser.title,
-        )[0].click()
+        open_page(browser, server, DESKTOP, "#voice button").click()  # the microphone box
         notice = wait_for(
             lambda: browser.find_element(By.CSS_SELECTOR, "#mic-notice .mic-notice").text,
             20,
@@ -247,15 +248,7 @@ def test_a_missing_microphone_is_named(server: AppServer) -> None:
 
 def test_picking_another_avatar_starts_a_new_conversation_with_it(server: AppServer) -> None:
     with headless_chromium(microphone="blocked") as browser:
-        browser.set_window_size(DESKTOP, 900)
-        browser.get(server.url)
-        box = wait_for(
-            lambda: browser.find_elements(By.CSS_SELECTOR, "#typed textarea"),
-            60,
-            "the text box",
-            lambda: browser.title,
-        )[0]
-        box.send_keys("Hello", Keys.ENTER)
+        open_page(browser, server, DESKTOP, "#typed textarea").send_keys("Hello", Keys.ENTER)
         wait_for(
             lambda: [t for t in lines(browser, BOT_LINES) if "Tara" in t],
             60,

@@ -10,8 +10,9 @@ import pytest
 
 from property_agent.avatars import get_avatar
 from property_agent.voice.fastrtc_agent import FastRTCAgent
-from property_agent.voice.sessions import VoiceSessions
+from property_agent.voice.sessions import VoiceSessions, session_id
 from property_agent.voice.stack import VoiceStack
+from property_agent.voice.web import new_page_key
 
 
 class _Sessions(VoiceSessions):
@@ -41,6 +42,20 @@ def test_switching_avatar_starts_a_new_session_with_it() -> None:
     assert leo is not tara and leo.avatar.name == "Leo"
     assert sessions.view("web-a", "leo").avatar_name == "Leo"
     assert len(sessions) == 1
+
+
+@pytest.mark.unit
+def test_a_client_that_never_loaded_the_page_gets_its_own_session_not_a_shared_one() -> None:
+    from fastrtc.utils import Context, current_context
+
+    token = current_context.set(Context(webrtc_id="conn-7"))
+    try:
+        assert session_id("key-1") == "web-key-1"
+        # An API client never runs the page's load event: Gradio passes the key's factory.
+        assert session_id(new_page_key) == "web-conn-7"
+        assert session_id(None) == "web-conn-7"
+    finally:
+        current_context.reset(token)
 
 
 @pytest.mark.unit

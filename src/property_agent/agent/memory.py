@@ -98,7 +98,7 @@ async def open_checkpointer(settings: MemorySettings) -> AsyncIterator[BaseCheck
             saver = await _open_postgres(settings.url or "", stack)
         else:
             saver = InMemorySaver()
-        logger.info(
+        logger.debug(
             "Conversation memory: %s (%s)",
             settings.backend,
             location(settings.backend, settings.url),
@@ -177,12 +177,16 @@ class MemoryJanitor:
     async def _run(self) -> None:
         while True:
             try:
-                pruned = [
-                    f"{await prune_expired(self.saver, self.ttl_hours)} expired conversation(s)"
+                counts = [
+                    (await prune_expired(self.saver, self.ttl_hours), "expired conversation(s)")
                 ]
                 for store in self.also:
-                    pruned.append(f"{await store.prune_expired(self.ttl_hours)} {store.label}")
-                logger.info("Memory janitor pruned %s", " and ".join(pruned))
+                    counts.append((await store.prune_expired(self.ttl_hours), store.label))
+                pruned = " and ".join(f"{n} {label}" for n, label in counts)
+                quiet = not any(n for n, _ in counts)  # nothing to report
+                logger.log(
+                    logging.DEBUG if quiet else logging.INFO, "Memory janitor pruned %s", pruned
+                )
             except Exception:
                 logger.exception("Memory janitor failed; retrying in %.0f s", self.interval_s)
             await asyncio.sleep(self.interval_s)

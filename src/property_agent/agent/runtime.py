@@ -90,7 +90,7 @@ class AgentRuntime:
         self.tracing.register_prompts(
             (name, render_system_prompt(avatar)) for name, avatar in load_avatars().items()
         )
-        logger.info(
+        logger.debug(
             "Agent ready: avatar %s, model %s, memory %s",
             self.avatar.name,
             "offline policy" if self.offline else self.settings.llm_provider,

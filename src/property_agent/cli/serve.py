@@ -10,6 +10,7 @@ import typer
 from property_agent.cli.common import cli_settings, fail
 from property_agent.config import SettingsError
 from property_agent.observability.logging import setup_logging
+from property_agent.observability.stdout import gradio_prints_dropped
 
 
 def serve(
@@ -26,21 +27,25 @@ def serve(
     import uvicorn
 
     from property_agent.api.app import create_app
+    from property_agent.api.serving import AnnouncingServer
     from property_agent.voice.stt.base import STTError
     from property_agent.voice.tts.base import TTSError
 
     settings = cli_settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log)
     if voice:
         typer.echo("Loading the speech engines and the voice page (about 15 s)...", err=True)
-    try:
-        api = create_app(settings, data_path=data, with_voice=voice)
-    except (SettingsError, STTError, TTSError) as exc:
-        fail(str(exc), 2)
-    uvicorn.run(
-        api,
-        host=host or settings.api.host,
-        port=port or settings.api.port,
-        log_level=settings.log_level.lower(),
-        log_config=None,
-    )
+    with gradio_prints_dropped():
+        try:
+            api = create_app(settings, data_path=data, with_voice=voice)
+        except (SettingsError, STTError, TTSError) as exc:
+            fail(str(exc), 2)
+        config = uvicorn.Config(
+            api,
+            host=host or settings.api.host,
+            port=port if port is not None else settings.api.port,
+            log_level=settings.log.level.lower(),
+            log_config=None,
+            access_log=settings.log.access != "none",
+        )
+        AnnouncingServer(config, api).run()

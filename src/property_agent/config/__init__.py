@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from property_agent.config.base import is_placeholder, url_setting
@@ -22,6 +22,7 @@ from property_agent.config.core import (
     ApiSettings,
     DataSettings,
     LLMSettings,
+    LogSettings,
     MemorySettings,
     SearchSettings,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "FillerSettings",
     "GroqSettings",
     "LLMSettings",
+    "LogSettings",
     "MemorySettings",
     "OpenAISettings",
     "OpikSettings",
@@ -78,7 +80,9 @@ class Settings(BaseSettings):
         frozen=True,
     )
 
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log: LogSettings = LogSettings()
+    # The old name of LOG__LEVEL, still read: LOG__LEVEL wins when both are set.
+    log_level: str | None = Field(default=None, exclude=True, repr=False)
     avatar_name: str = "tara"
     public_base_url: str | None = None  # e.g. https://agent.example.com, as Twilio reaches us
     groq: GroqSettings = GroqSettings()
@@ -101,10 +105,17 @@ class Settings(BaseSettings):
 
     _check_public_url = url_setting("public_base_url", "PUBLIC_BASE_URL")
 
-    @field_validator("log_level", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _upper(cls, v: Any) -> Any:
-        return v.upper() if isinstance(v, str) else v
+    def _old_log_level(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("log_level"):
+            return data
+        log = data.get("log")
+        if log is None:
+            log = {}
+        if isinstance(log, dict) and not log.get("level"):
+            return {**data, "log": {**log, "level": data["log_level"]}}
+        return data
 
     @field_validator("avatar_name", mode="before")
     @classmethod

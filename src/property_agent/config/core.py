@@ -1,16 +1,31 @@
-"""What the service itself is tuned by: the listings file, the API, hybrid search, which chat
-model, conversation memory and the per-turn limits."""
+"""What the service itself is tuned by: its log, the listings file, the API, hybrid search,
+which chat model, conversation memory and the per-turn limits."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from property_agent.config.base import Group
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class LogSettings(Group):
+    """What the process log shows. `access`: `api` logs every request but health probes and
+    static files (the page's scripts, styles, icons), `all` logs every request, `none` none."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    access: Literal["api", "all", "none"] = "api"
+
+    @field_validator("level", "access", mode="before")
+    @classmethod
+    def _case(cls, v: Any, info: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        return v.strip().upper() if info.field_name == "level" else v.strip().lower()
 
 
 class DataSettings(Group):

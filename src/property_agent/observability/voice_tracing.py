@@ -204,7 +204,7 @@ class _OpikTurnTrace(TurnTrace):
             **self._metadata,
             "session_id": self._session_id,
             "fallback": self._fallback,
-            "timings_ms": {k: v for k, v in timings.items() if k != "transcript"},
+            "timings_ms": {k: v for k, v in timings.items() if k.endswith("_ms")},
         }
         self._safely(
             "the turn",

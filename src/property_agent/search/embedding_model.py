@@ -81,7 +81,7 @@ def prepare_model_cache(cache_dir: Path, model: str = DEFAULT_EMBEDDING_MODEL) -
     except OSError:  # another process won the race; its snapshot is as good as ours
         shutil.rmtree(tmp, ignore_errors=True)
     (repo / "refs" / "main").write_text(revision)
-    logger.info("Embedding model %s linked from %s into %s", model, source, snapshot)
+    logger.debug("Embedding model %s linked from %s into %s", model, source, snapshot)
     return cache_dir
 
 

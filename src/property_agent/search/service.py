@@ -278,6 +278,10 @@ def _log_report(report: ListingsReport) -> None:
         logger.warning("%s: skipped %s", report.path, error)
     if len(report.errors) > 20:
         logger.warning("%s: %d more bad rows skipped", report.path, len(report.errors) - 20)
-    logger.info(
-        "%s: %d valid listings, %d bad rows", report.path, len(report.listings), len(report.errors)
+    logger.log(
+        logging.INFO if report.errors else logging.DEBUG,
+        "%s: %d valid listings, %d bad rows",
+        report.path,
+        len(report.listings),
+        len(report.errors),
     )

@@ -61,7 +61,10 @@ class TurnTimings:
     stt_ms: float = 0.0
     first_sentence_ms: float | None = None
     first_audio_ms: float | None = None  # from the start of the turn (end of speech)
+    tts_ms: float | None = None  # the first answer sentence's synthesis, to its first audio
     total_ms: float = 0.0
+    searches: int = 0
+    fallback: bool = False  # the agent answered with the avatar's fallback line
     transcript: str = ""
 
 

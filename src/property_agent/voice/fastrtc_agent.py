@@ -40,6 +40,7 @@ from property_agent.voice.events import (
 from property_agent.voice.speech_text import to_speech
 from property_agent.voice.stt.base import STT
 from property_agent.voice.tts.base import TTS, AudioChunk
+from property_agent.voice.turn_log import log_turn
 
 logger = logging.getLogger(__name__)
 
@@ -121,16 +122,26 @@ class FastRTCAgent:
         timings = TurnTimings()
         self.last_turn = timings
         error: Exception | None = None
+        ended = False  # (not cut off by a barge-in)
         try:  # closing the turn at once on barge-in stops the agent's run
             async with contextlib.aclosing(self._turn(audio, trace, timings, began)) as items:
                 async for item in items:
                     yield item
-        except Exception as exc:
-            error = exc
-            raise
+            ended = True
+        except Exception as exc:  # the one traceback of a failed turn; the caller still hears
+            error, timings.fallback, line = exc, True, self.avatar.fallback_line
+            logger.exception("Turn on %s failed; saying the fallback line", self.session_id)
+            yield ReplyText(line)
+            try:
+                async for chunk in self._speak(line, trace, timings, began, "fallback"):
+                    yield chunk
+            except Exception as again:  # the voice itself is what failed: logged once, above
+                logger.warning("Could not say the fallback line either: %s", again)
+            ended = True
         finally:
             timings.total_ms = _ms(began)
             trace.finish(asdict(timings), error)
+            log_turn(self.session_id, audio, timings, ended=ended)
         yield TurnTimed(timings)
 
     async def _turn(
@@ -147,7 +158,9 @@ class FastRTCAgent:
         yield TranscriptHeard(text)
 
         events = _Inbox()
-        producer = asyncio.create_task(self._produce(text, events, trace), name="agent-turn")
+        producer = asyncio.create_task(
+            self._produce(text, events, trace, timings), name="agent-turn"
+        )
         spoke_this_turn = False
         search_args: dict[str, Any] = {}
         try:
@@ -163,6 +176,7 @@ class FastRTCAgent:
                     spoke_this_turn = True
                 elif isinstance(event, ToolStarted):
                     search_args = dict(event.args)
+                    timings.searches += 1
                     yield SearchStarted(search_args)
                     if self.filler.enabled:
                         filler = self._filler(events, spoke_this_turn, trace, timings, began)
@@ -172,18 +186,22 @@ class FastRTCAgent:
                     listings = list(event.result.get("properties") or [])
                     yield ListingsShown(event.name, search_args, event.count, listings)
                     search_args = {}
+            await producer  # its failure is the turn's
         finally:
             if not producer.done():  # barge-in closed us: stop the turn, keep the thread sound
                 producer.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await producer
 
-    async def _produce(self, text: str, events: _Inbox, trace: TurnTrace) -> None:
+    async def _produce(
+        self, text: str, events: _Inbox, trace: TurnTrace, timings: TurnTimings
+    ) -> None:
         finished: TurnFinished | None = None
         try:
             async for event in self.conversation.respond(text, trace_parent=trace.agent_started()):
                 if isinstance(event, TurnFinished):
                     finished = event
+                    timings.fallback = event.fallback
                 else:
                     events.put(event)
         finally:
@@ -235,6 +253,8 @@ class FastRTCAgent:
             async for chunk in self.say(text):
                 if timings.first_audio_ms is None:
                     timings.first_audio_ms = _ms(began)
+                if timings.tts_ms is None and kind == "reply":
+                    timings.tts_ms = _ms(spoke_at)
                 chunks += 1
                 audio_s += chunk.samples.size / chunk.rate
                 yield chunk

@@ -113,6 +113,9 @@ class VoiceSessions:
             yield snapshot
 
 
-def session_id(page: str | None) -> str:
-    """The conversation id of a page session (or, without one, of FastRTC's connection)."""
-    return f"web-{page or get_current_context().webrtc_id}"
+def session_id(page: object) -> str:
+    """The conversation id of a page session (or, without one, of FastRTC's connection). A
+    client that never loaded the page (an API client) has no key: Gradio hands over the state's
+    factory itself, never a shared `web-<function …>` session."""
+    key = page if isinstance(page, str) and page else get_current_context().webrtc_id
+    return f"web-{key}"

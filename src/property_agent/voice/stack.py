@@ -96,7 +96,7 @@ class VoiceStack:
             await self.stt.transcribe(silence)
             async for _ in self.tts.stream("Hello."):
                 pass
-            logger.info(
+            logger.debug(
                 "Voice engines ready: %s speech recognition, %s voice", self.stt.name, self.tts.name
             )
         except Exception:

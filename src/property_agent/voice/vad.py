@@ -78,7 +78,7 @@ def packaged_vad() -> PackagedSileroVAD:
     """One model per process (the ONNX session is thread-safe for inference)."""
     model = PackagedSileroVAD()
     model.warmup()  # type: ignore[no-untyped-call]  # FastRTC is untyped
-    logger.info("Silero VAD loaded from the silero-vad package")
+    logger.debug("Silero VAD loaded from the silero-vad package")
     return model
 
 

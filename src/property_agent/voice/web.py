@@ -156,19 +156,21 @@ def build_page(
             trigger_mode="once",
         )
 
-        async def typed(text: str, avatar: str, key: str) -> AsyncIterator[tuple[Any, ...]]:
+        async def typed(text: str, avatar: str, key: object) -> AsyncIterator[tuple[Any, ...]]:
             if not text.strip():
-                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
-            yield "", gr.skip(), gr.skip(), gr.skip()
+            # A client that never loaded the page has no key yet: it gets its own.
+            key = key if isinstance(key, str) and key else new_page_key()
+            yield "", gr.skip(), gr.skip(), gr.skip(), key
             async for snapshot in sessions.typed(text.strip(), avatar, key):
-                yield "", *snapshot.args
+                yield "", *snapshot.args, key
 
         for trigger in (box.submit, send.click):
             trigger(
                 typed,
                 inputs=[box, picker, page_key],
-                outputs=[box, transcript, cards, state],
+                outputs=[box, transcript, cards, state, page_key],
                 show_progress="hidden",
                 concurrency_limit=concurrency_limit,
                 concurrency_id="typed",

@@ -59,7 +59,7 @@ class MeaningReader:
         self.intents: list[str] = [str(c) for c in self._head.classes_]
         self._weights = np.asarray(self._head.coef_, dtype=np.float64)
         self._bias = np.asarray(self._head.intercept_, dtype=np.float64)
-        logger.info(
+        logger.debug(
             "Intent head trained on %d examples of %d intents in %.2f s",
             len(sentences),
             len(self.intents),

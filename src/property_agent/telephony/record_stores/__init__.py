@@ -69,7 +69,7 @@ async def open_call_records(settings: Settings) -> AsyncIterator[CallRecordStore
     life of the app. Raises `CallRecordsUnavailable` naming MEMORY__URL."""
     store = await _open_store(settings)
     memory = settings.memory
-    logger.info("Call records: %s (%s)", memory.backend, location(memory.backend, memory.url))
+    logger.debug("Call records: %s (%s)", memory.backend, location(memory.backend, memory.url))
     try:
         yield store
     finally:

@@ -126,7 +126,7 @@ def load_whisper_model(model_dir: Path, threads: int) -> WhisperModel:
                 num_workers=1,
                 local_files_only=True,
             )
-            logger.info(
+            logger.debug(
                 "Loaded Whisper from %s (%d threads) in %.2f s",
                 key[0],
                 threads,
