@@ -20,6 +20,7 @@ from scripts._pause_set import (
     COMPLETE,
     HESITATIONS,
     INCOMPLETE,
+    LEAD_MS,
     PAUSES_MS,
     Heard,
     Utterance,
@@ -33,8 +34,8 @@ from property_agent.config import VADSettings
 from property_agent.telephony.codec import PHONE_RATE
 from property_agent.telephony.turns import TurnTaker
 from property_agent.voice.turn_detection import StreamingPauseDetector
-from property_agent.voice.turn_model import SmartTurnModel
-from tests.support.audio import MIC_RATE, needs_espeak
+from property_agent.voice.turn_model import SmartTurnModel, packaged_turn_model
+from tests.support.audio import MIC_RATE, end_of_turn, ms, needs_espeak, turn_handler
 from tests.support.fakes import ScriptedTurnModel
 
 pytestmark = [pytest.mark.integration, needs_espeak]
@@ -195,3 +196,24 @@ def test_silence_mode_cuts_off_every_pause_longer_than_its_silence(voice: Voice)
     for pause in PAUSES_MS:
         heard = on_the_web(utterance(voice, INCOMPLETE[0], pause), SILENCE)
         assert heard.cut_off == (pause > SILENCE.min_silence_ms), f"{pause} ms"
+
+
+# -- the web page's handler ---------------------------------------------------------------------
+def test_every_web_connection_shares_the_process_turn_model() -> None:
+    handler = turn_handler(SMART)
+    assert handler.copy().detector.turn_model is packaged_turn_model()
+    assert turn_handler(SILENCE).copy().detector.turn_model is None
+
+
+def test_the_reply_gets_both_halves_of_a_sentence_paused_in() -> None:
+    """Through FastRTC's own `receive`: a 1200 ms pause judged unfinished gives one turn that
+    holds the words before and after it."""
+    utt = utterance(ESPEAK_US, THINK, 1200)
+    handler = turn_handler(SMART)
+    handler.detector.turn_model = ScriptedTurnModel(complete=False)
+    mic = np.concatenate([frame for frame in frames_at(utt, MIC_RATE)])
+    ended = end_of_turn(handler, mic)
+    assert ended is not None and ended > LEAD_MS + utt.audio.size / 16
+    stream = handler.state.stream
+    assert stream is not None
+    assert ms(stream.size) >= utt.audio.size / 16, "the turn holds the whole sentence"
