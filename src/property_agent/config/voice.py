@@ -51,9 +51,14 @@ class TTSSettings(Group):
 
 
 class VADSettings(Group):
-    """End-of-turn detection (FastRTC ReplyOnPause with Silero). Silence longer than
-    `min_silence_ms` after speech ends the turn; shorter pauses keep listening."""
+    """End-of-turn detection (Silero on every 32 ms, voice/turn_detection.py). `silence`: the
+    turn ends after `min_silence_ms` of silence. `smart-turn`: after `turn_check_ms` of silence
+    the Smart Turn model judges whether the caller has finished; if not, the turn ends only
+    after `max_pause_ms` of silence."""
 
+    turn_model: Literal["smart-turn", "silence"] = "silence"
+    turn_check_ms: int = Field(default=200, ge=64, le=2000)
+    max_pause_ms: int = Field(default=1800, ge=200, le=10000)
     threshold: float = Field(default=0.5, gt=0, lt=1)
     min_silence_ms: int = Field(default=450, ge=100, le=5000)
     speech_pad_ms: int = Field(default=200, ge=0, le=2000)  # kept before the detected start

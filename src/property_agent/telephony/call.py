@@ -195,7 +195,7 @@ class PhoneCall:
 
     # -- the caller -----------------------------------------------------------------------------
     async def _heard(self, payload: bytes) -> None:
-        utterance = self.turns.feed(ulaw_decode(payload))
+        utterance = await self.turns.feed_async(ulaw_decode(payload))
         if self.turns.talking and self._agent_busy():
             logger.info("The caller cut in: stopping the answer")
             await self._interrupt()

@@ -4,7 +4,8 @@ The same streaming detector as the web page (`StreamingPauseDetector`), with the
 `StreamingReplyOnPause` adds to it: the audio before the turn counts as started
 (`VAD__STARTED_TALKING_S` of speech plus `VAD__SPEECH_PAD_MS`) is kept, so the caller's first word
 is not cut off, and a monologue longer than `VAD__MAX_TURN_S` is cut there. The utterance stays
-at 8 kHz: the STT resamples the whole of it in one pass.
+at 8 kHz: the STT resamples the whole of it in one pass; the detector (and the Smart Turn model
+behind it) hears it upsampled to 16 kHz, frame by frame, with the filter state carried over.
 """
 
 from __future__ import annotations
@@ -18,12 +19,18 @@ from property_agent.config import VADSettings
 from property_agent.telephony.codec import PHONE_RATE
 from property_agent.voice.audio import StreamUpsampler
 from property_agent.voice.turn_detection import RATE, StreamingPauseDetector
+from property_agent.voice.turn_model import SmartTurnModel
 from property_agent.voice.vad import PackagedSileroVAD
 
 
 class TurnTaker:
-    def __init__(self, vad: VADSettings, model: PackagedSileroVAD | None = None) -> None:
-        self.detector = StreamingPauseDetector(vad, model)
+    def __init__(
+        self,
+        vad: VADSettings,
+        model: PackagedSileroVAD | None = None,
+        turn_model: SmartTurnModel | None = None,
+    ) -> None:
+        self.detector = StreamingPauseDetector(vad, model, turn_model)
         self._up = StreamUpsampler(RATE // PHONE_RATE)
         self._preroll: deque[NDArray[np.int16]] = deque()
         preroll_s = vad.started_talking_s + vad.speech_pad_ms / 1000 + 0.1
@@ -43,8 +50,15 @@ class TurnTaker:
         return self.detector.turn.speech_ms > 0
 
     def feed(self, pcm: NDArray[np.int16]) -> NDArray[np.int16] | None:
-        """One frame at 8 kHz; the whole utterance (8 kHz int16) when the turn has ended."""
-        ended = self.detector.feed(self._up(pcm), RATE)
+        """One frame at 8 kHz; the whole utterance (8 kHz int16) when the turn has ended. The
+        turn model, when asked, runs in this thread."""
+        return self._took(self.detector.feed(self._up(pcm), RATE), pcm)
+
+    async def feed_async(self, pcm: NDArray[np.int16]) -> NDArray[np.int16] | None:
+        """`feed` on the event loop: the turn model runs in a worker thread."""
+        return self._took(await self.detector.feed_async(self._up(pcm), RATE), pcm)
+
+    def _took(self, ended: bool, pcm: NDArray[np.int16]) -> NDArray[np.int16] | None:
         if self.detector.turn.started:
             if self._stream is None:
                 self._stream, self._length = list(self._preroll), sum(map(len, self._preroll))

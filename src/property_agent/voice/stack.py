@@ -19,7 +19,8 @@ from property_agent.voice.stt.base import STT
 from property_agent.voice.stt.registry import create_stt
 from property_agent.voice.tts.base import TTS
 from property_agent.voice.tts.registry import create_tts
-from property_agent.voice.turn_detection import StreamingReplyOnPause
+from property_agent.voice.turn_detection import StreamingReplyOnPause, turn_model_for
+from property_agent.voice.turn_model import packaged_model_path
 from property_agent.voice.vad import packaged_vad, vad_options
 from property_agent.voice.web import build_page
 
@@ -40,6 +41,8 @@ class VoiceStack:
         self.runtime = runtime
         self.stt = stt or create_stt(settings)  # a misconfigured engine fails here, at start-up
         self.tts = tts or create_tts(settings)
+        if settings.vad.turn_model == "smart-turn":
+            packaged_model_path()  # a missing turn model fails here, naming what to install
         self.tracing = voice_tracing(runtime.tracing)  # the no-op unless Opik is configured
         self.sessions = VoiceSessions(self.session)
 
@@ -88,6 +91,7 @@ class VoiceStack:
         """Load the models before the first caller needs them (off the event loop)."""
         try:
             await asyncio.to_thread(packaged_vad)
+            await asyncio.to_thread(turn_model_for, self.settings.vad)
             silence = (16_000, np.zeros(8_000, dtype=np.int16))
             await self.stt.transcribe(silence)
             async for _ in self.tts.stream("Hello."):
