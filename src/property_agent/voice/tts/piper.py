@@ -9,6 +9,7 @@ rest is synthesized.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import threading
@@ -62,17 +63,34 @@ def _model_path(voice: str | None) -> Path:
     return _packaged_model()
 
 
-def load_voice(model: Path) -> PiperVoice:
-    """The Piper voice at `model` (config at `model.json`), loaded once per process."""
+def load_voice(model: Path, threads: int = 1) -> PiperVoice:
+    """The Piper voice at `model` (config at `model.json`), loaded once per process, on an ONNX
+    session of `threads` threads that never spin while idle."""
     with _voices_lock:
         if model not in _voices:
-            from piper import PiperVoice
-
             try:
-                _voices[model] = PiperVoice.load(model, config_path=f"{model}.json")
+                _voices[model] = _open_voice(model, threads)
             except Exception as exc:
                 raise TTSError(f"piper: cannot load voice {model}: {exc}") from exc
         return _voices[model]
+
+
+def _open_voice(model: Path, threads: int) -> PiperVoice:
+    """`PiperVoice.load` with our session options: onnxruntime's default is a thread per core
+    that busy-waits after each run, taking CPU from Whisper and the other calls' voice
+    detection while it spins."""
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+    session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
 
 
 class PiperTTS(TTS):
@@ -80,18 +98,19 @@ class PiperTTS(TTS):
 
     name = "piper"
 
-    def __init__(self, voice: str | None = None, speed: float = 1.0) -> None:
+    def __init__(self, voice: str | None = None, speed: float = 1.0, threads: int = 1) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self._speed = speed
+        self._threads = threads
         # Loaded now, not on the first reply: a broken install fails at start-up, and the first
         # caller does not wait ~2 s for the model.
         self._model = _model_path(voice)
-        self._voice = load_voice(self._model)
+        self._voice = load_voice(self._model, threads)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        return cls(speed=settings.tts.speed)
+        return cls(speed=settings.tts.speed, threads=settings.tts.threads)
 
     @property
     def sample_rate(self) -> int:
@@ -102,7 +121,9 @@ class PiperTTS(TTS):
         piper_voice = self._voice
         if model != self._model:
             loop = asyncio.get_running_loop()
-            piper_voice = await loop.run_in_executor(engine_worker("piper"), load_voice, model)
+            piper_voice = await loop.run_in_executor(
+                engine_worker("piper"), load_voice, model, self._threads
+            )
         steps = iterate_in_executor(self._blocking(piper_voice, text), engine_worker("piper"))
         async with closing(steps):  # a barge-in stops the synthesis after this sentence
             async for chunk in steps:
