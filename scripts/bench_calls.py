@@ -330,7 +330,8 @@ def table(rows: list[Row]) -> Iterator[str]:
         p50, p95 = (f"{v:.0f} ms" if v is not None else "-" for v in (row.p50_ms, row.p95_ms))
         yield (
             f"| {row.profile} | {row.calls} | {p50} | {p95} | {row.dropped}/{row.turns} "
-            f"| {row.rss_per_call_mb:.1f} MB | {row.server_cpu_pct:.0f}% | {row.machine_cpu_pct:.0f}% |"
+            f"| {row.rss_per_call_mb:.1f} MB | {row.server_cpu_pct:.0f}% "
+            f"| {row.machine_cpu_pct:.0f}% |"
         )
 
 
