@@ -33,6 +33,21 @@ REQUESTS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def uvicorn_loggers_as_at_start() -> Iterator[None]:
+    """Other tests run uvicorn servers (`log_level="warning"`), which leaves its loggers at
+    WARNING for the rest of the process: here they start as `property-agent serve` has them."""
+    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    saved = [(logger.level, logger.disabled) for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.NOTSET)
+        logger.disabled = False
+    yield
+    for logger, (level, disabled) in zip(loggers, saved, strict=True):
+        logger.setLevel(level)
+        logger.disabled = disabled
+
+
 @contextmanager
 def lines_of(logger: logging.Logger) -> Iterator[list[str]]:
     """What `logger` lets through to the process log (after its filters)."""
