@@ -9,7 +9,9 @@ ring within `JITTER_S` of each other, hear the greeting out, then take `--turns`
 espeak-ng request at real-time pace, then the answer heard to its end. Per turn: end of speech
 (the caller's last frame sent) → first answer audio frame received, which includes the 450 ms
 end-of-turn wait; a turn with no audio within `DROP_S` is dropped. RSS/call is the server's
-peak RSS during the run minus its RSS after a warm-up call, divided by N. Profiles:
+peak RSS during the run minus its RSS after a warm-up call, divided by N. Server CPU is the
+server process's CPU time over the run's wall time (200% is both cores of a 2-core machine);
+machine CPU is every process's (the machine may be shared: it says how much else ran). Profiles:
 
 - offline: Whisper base (whisper-local) and Piper on this machine, the offline policy model.
 - remote: engines faked with Groq-like latencies (`REMOTE_CAPTION`): nothing heavy runs here.
@@ -198,6 +200,8 @@ class Row:
     p95_ms: float | None
     dropped: int
     rss_per_call_mb: float
+    server_cpu_pct: float
+    machine_cpu_pct: float
 
 
 class Server:
@@ -238,6 +242,18 @@ class Server:
         kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
         return int(kb) / 1024
 
+    def cpu_s(self) -> float:
+        """CPU time (user + system, every thread) the server has used so far."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_s() -> float:
+    """CPU time every process on the machine has used since boot (not idle, not I/O wait)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
 
 async def one_call(
     url: str, speeches: list[NDArray[np.int16]], delay_s: float
@@ -262,6 +278,7 @@ async def run_profile(profile: str, counts: list[int], turns: int) -> list[Row]:
         base = server.rss_mb()
         for n in counts:
             peak = base
+            began, server_began, machine_began = time.monotonic(), server.cpu_s(), machine_cpu_s()
             calls = [
                 one_call(
                     server.url,
@@ -275,6 +292,9 @@ async def run_profile(profile: str, counts: list[int], turns: int) -> list[Row]:
                 peak = max(peak, server.rss_mb())
                 await asyncio.wait({running}, timeout=0.25)
             results = running.result()
+            wall = time.monotonic() - began
+            server_pct = (server.cpu_s() - server_began) / wall * 100
+            machine_pct = (machine_cpu_s() - machine_began) / wall * 100
             latencies = sorted(ms for done, _ in results for ms in done)
             dropped = sum(lost for _, lost in results)
             rows.append(
@@ -286,6 +306,8 @@ async def run_profile(profile: str, counts: list[int], turns: int) -> list[Row]:
                     _percentile(latencies, 95),
                     dropped,
                     (peak - base) / n,
+                    server_pct,
+                    machine_pct,
                 )
             )
             logger.info("%s", rows[-1])
@@ -302,13 +324,14 @@ def _percentile(values: list[float], q: int) -> float | None:
 
 
 def table(rows: list[Row]) -> Iterator[str]:
-    yield "| profile | N | p50 | p95 | dropped | RSS/call |"
-    yield "|---|---:|---:|---:|---:|---:|"
+    yield "| profile | N | p50 | p95 | dropped | RSS/call | server CPU | machine CPU |"
+    yield "|---|---:|---:|---:|---:|---:|---:|---:|"
     for row in rows:
         p50, p95 = (f"{v:.0f} ms" if v is not None else "-" for v in (row.p50_ms, row.p95_ms))
         yield (
             f"| {row.profile} | {row.calls} | {p50} | {p95} | {row.dropped}/{row.turns} "
-            f"| {row.rss_per_call_mb:.1f} MB |"
+            f"| {row.rss_per_call_mb:.1f} MB | {row.server_cpu_pct:.0f}% "
+            f"| {row.machine_cpu_pct:.0f}% |"
         )
 
 

@@ -79,3 +79,18 @@ def test_streaming_upsampler_matches_one_pass_and_has_no_frame_clicks() -> None:
     assert steps.max() < 1000  # a 300 Hz tone at 16 kHz moves at most ~942 per sample
     assert 7500 < np.abs(framed[200:]).max() < 8500  # and keeps its level
     assert up(np.zeros(0, dtype=np.int16)).size == 0
+
+
+def test_streaming_upsampler_gives_the_samples_of_the_zero_stuffed_low_pass_filter() -> None:
+    """The polyphase upsampler is the textbook one (zero-stuff, then low-pass), sample for
+    sample, frame after frame."""
+    from scipy.signal import firwin, lfilter
+
+    rng = np.random.default_rng(3)
+    speech_like = (rng.standard_normal(8000) * 6000).astype(np.int16)
+    up = StreamUpsampler(2, taps=48)
+    framed = np.concatenate([up(speech_like[i : i + 160]) for i in range(0, 8000, 160)])
+    stuffed = np.zeros(16_000)
+    stuffed[::2] = speech_like
+    reference = lfilter(firwin(48, 1 / 2) * 2, 1.0, stuffed)
+    assert np.array_equal(framed, np.clip(np.round(reference), -32768, 32767).astype(np.int16))

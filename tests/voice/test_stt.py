@@ -37,6 +37,7 @@ from property_agent.voice.stt.moonshine import REPO_ID, MoonshineSTT, find_moons
 from property_agent.voice.stt.openai_compat import transcript_from
 from property_agent.voice.stt.prompt import prompt_for, vocabulary_prompt
 from property_agent.voice.stt.remote import RemoteFasterWhisperSTT, transcriptions_url
+from property_agent.voice.stt.whisper_local import LocalWhisperSTT
 from tests.support.audio import ESPEAK, as_browser_mic, espeak, needs_espeak
 from tests.support.http_server import Request, Response, ScriptedHTTPServer
 from tests.support.settings import LOCATIONS, make_settings
@@ -517,12 +518,17 @@ async def test_local_whisper_silence_and_noise_are_no_turn(local_whisper: STT) -
 async def test_local_whisper_two_callers_at_once(
     local_whisper: STT, request_audio: tuple[int, NDArray[np.int16]], tmp_path: Path
 ) -> None:
+    """Two callers who end their turns together go through Whisper as one batch, and each
+    gets their own words back."""
     other = as_browser_mic(
         *espeak("Do you have anything with two bedrooms in Malasaña", tmp_path / "b.wav")
     )
+    assert isinstance(local_whisper, LocalWhisperSTT)
+    batches = len(local_whisper.queue.batch_sizes)
     first, second = await asyncio.gather(
         local_whisper.transcribe(request_audio), local_whisper.transcribe(other)
     )
+    assert local_whisper.queue.batch_sizes[batches:] == [2]
     assert_understood(first)
     assert "two bedrooms" in second.lower() and "Malasaña" in second, second
 

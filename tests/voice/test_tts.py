@@ -427,6 +427,43 @@ async def test_piper_streams_the_first_sentence_before_the_rest_is_done(piper: P
     assert sizes[0] < sum(sizes) / 2  # the first chunk is the first sentence only
 
 
+class CountingPiper(PiperTTS):
+    """The real Piper, noting each text it actually synthesises."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.synthesised: list[str] = []
+
+    async def _synthesized(self, model: Path, text: str) -> AsyncIterator[AudioChunk]:
+        self.synthesised.append(text)
+        async for chunk in super()._synthesized(model, text):
+            yield chunk
+
+
+@pytest.mark.integration
+async def test_a_line_every_caller_hears_is_synthesised_once() -> None:
+    """The greeting is synthesised for the first caller; the callers after hear the same audio
+    without Piper running again."""
+    piper = CountingPiper()
+    greeting = "Hi, this is Jess at Casa Madrid Homes. What's your name?"
+    first = np.concatenate([samples for _, samples in await collect(piper.stream(greeting))])
+    assert rms(first) > MIN_SPEECH_RMS
+    later = await asyncio.gather(*(collect(piper.stream(greeting)) for _ in range(3)))
+    for chunks in later:
+        assert np.array_equal(np.concatenate([samples for _, samples in chunks]), first)
+    assert piper.synthesised == [greeting]
+
+
+@pytest.mark.integration
+async def test_a_line_cut_off_by_a_barge_in_is_synthesised_again_in_full() -> None:
+    piper = CountingPiper()
+    stream = piper.stream(THREE_SENTENCES)
+    await anext(stream)  # the caller speaks over the first sentence
+    await stream.aclose()
+    whole = await collect(piper.stream(THREE_SENTENCES))
+    assert len(whole) == 3 and piper.synthesised == [THREE_SENTENCES, THREE_SENTENCES]
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize("text", ["", "   ", "\n"])
 async def test_piper_is_silent_for_empty_text(piper: PiperTTS, text: str) -> None:

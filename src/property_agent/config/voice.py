@@ -3,12 +3,18 @@ the search filler, web sessions and phone-call limits."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 
 from property_agent.config.base import Group, url_setting
+
+
+def _cores(most: int) -> int:
+    """This machine's cores, at most `most`."""
+    return max(1, min(most, os.cpu_count() or 1))
 
 
 class STTSettings(Group):
@@ -18,11 +24,16 @@ class STTSettings(Group):
         "whisper-local"
     )
     language: str = "en"
-    threads: int = Field(default=2, ge=1, le=32)  # CPU threads for local inference
+    # CPU threads for local inference: one transcription (or batch) runs at a time, on every core.
+    threads: int = Field(default_factory=lambda: _cores(4), ge=1, le=32)
     # Beam width of the local model, and how many readings of a turn it weighs for the place
     # named (voice/stt/hypotheses.py). Phone bench, dev split: 1 → 58%, 3 → 70%, 5 → 75%,
     # 8 → 78% of requests searched in the right place; 5 costs ~60 ms a turn more than 3.
     beam_size: int = Field(default=5, ge=1, le=10)
+    # Turns from several calls go through the local model as one batch (voice/stt/batching.py):
+    # a turn that ends while the model is idle waits this long for others ending with it.
+    batch_window_ms: int = Field(default=50, ge=0, le=1000)
+    max_batch: int = Field(default=8, ge=1, le=64)  # turns per batch at most
     model_dir: Path = Path.home() / ".cache" / "property-agent" / "whisper-base"
     groq_model: str = "whisper-large-v3-turbo"
     remote_url: str | None = None  # OpenAI-compatible /v1/audio/transcriptions (e.g. RunPod)
@@ -39,6 +50,9 @@ class TTSSettings(Group):
 
     model: Literal["piper", "kokoro", "together", "orpheus-remote"] = "piper"
     speed: float = Field(default=1.0, gt=0.25, le=4.0)
+    # CPU threads for Piper's ONNX session: half the cores, so a sentence being synthesised
+    # leaves room for Whisper and the calls' voice detection running at the same time.
+    threads: int = Field(default_factory=lambda: max(1, _cores(8) // 2), ge=1, le=32)
     kokoro_dir: Path | None = None  # folder holding kokoro-v1.0.onnx and voices-v1.0.bin
     together_api_key: SecretStr | None = None
     together_model: str = "canopylabs/orpheus-3b-0.1-ft"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import firwin, lfilter, resample_poly
+from scipy.signal import firwin, resample_poly
 
 STT_RATE = 16_000  # what every Whisper-family model and the Silero VAD take
 
@@ -74,18 +74,27 @@ def to_stt_input(rate: int, samples: np.ndarray) -> NDArray[np.float32]:
 class StreamUpsampler:
     """Upsampling by a whole factor for audio that arrives 20 ms at a time, with the filter's
     state carried from frame to frame (resampling each frame on its own clicks at every frame
-    edge, fifty times a second, which the voice detector hears as noise)."""
+    edge, fifty times a second, which the voice detector hears as noise).
+
+    Polyphase: output sample `factor·m + p` is input `…m` through every `factor`-th tap from
+    `p`, so no multiplications by the stuffed zeros. The same samples as `lfilter` over the
+    zero-stuffed signal, in half the time (every phone call runs this 50 times a second on the
+    event loop)."""
 
     def __init__(self, factor: int = 2, taps: int = 48) -> None:
         self.factor = factor
-        self._taps = firwin(taps, 1 / factor) * factor
-        self._state = np.zeros(taps - 1)
+        kernel = firwin(taps, 1 / factor) * factor
+        self._phases = [kernel[p::factor][::-1].copy() for p in range(factor)]
+        self._history = np.zeros(max(len(phase) for phase in self._phases) - 1)
 
     def __call__(self, samples: NDArray[np.int16]) -> NDArray[np.int16]:
         data = np.asarray(samples, dtype=np.float64).reshape(-1)
         if data.size == 0:
             return np.zeros(0, dtype=np.int16)
-        stuffed = np.zeros(data.size * self.factor)
-        stuffed[:: self.factor] = data
-        out, self._state = lfilter(self._taps, 1.0, stuffed, zi=self._state)
+        held = np.concatenate([self._history, data])
+        out = np.empty(data.size * self.factor)
+        for p, phase in enumerate(self._phases):
+            start = held.size - data.size - phase.size + 1
+            out[p :: self.factor] = np.correlate(held[start:], phase, mode="valid")
+        self._history = held[held.size - self._history.size :]
         return np.asarray(np.clip(np.round(out), -32768, 32767), dtype=np.int16)

@@ -40,6 +40,7 @@ from property_agent.voice.events import (
 from property_agent.voice.speech_text import to_speech
 from property_agent.voice.stt.base import STT
 from property_agent.voice.tts.base import TTS, AudioChunk
+from property_agent.voice.tts.scheduling import begin_turn
 from property_agent.voice.turn_log import log_turn
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ class FastRTCAgent:
             voice=self.voice,
         )
         began = time.perf_counter()
+        begin_turn()  # this turn's first audio is synthesised before other turns' later audio
         timings = TurnTimings()
         self.last_turn = timings
         error: Exception | None = None

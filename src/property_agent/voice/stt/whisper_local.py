@@ -7,7 +7,6 @@ build time, a fresh machine on first use). Nothing is downloaded.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import shutil
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Self
 
 from property_agent.config import Settings
 from property_agent.voice.stt.base import STT, STTError
+from property_agent.voice.stt.batching import BatchQueue
 from property_agent.voice.stt.hypotheses import PlaceChoice
 from property_agent.voice.stt.prompt import listed_locations, prompt_for
 from property_agent.voice.stt.whisper_nbest import NBestDecoder
@@ -140,22 +140,34 @@ class LocalWhisperSTT(STT):
 
     name = "whisper-local"
 
-    def __init__(self, decoder: NBestDecoder, choice: PlaceChoice) -> None:
+    def __init__(
+        self,
+        decoder: NBestDecoder,
+        choice: PlaceChoice,
+        *,
+        batch_window_s: float = 0.05,
+        max_batch: int = 8,
+    ) -> None:
         self._decoder = decoder
         self._choice = choice
+        self.queue = BatchQueue(self._run, _executor, window_s=batch_window_s, max_batch=max_batch)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
         stt = settings.stt
         model = load_whisper_model(stt.model_dir, stt.threads)
         decoder = NBestDecoder(model, stt.language, prompt_for(settings), stt.beam_size)
-        return cls(decoder, PlaceChoice(listed_locations(settings)))
+        return cls(
+            decoder,
+            PlaceChoice(listed_locations(settings)),
+            batch_window_s=stt.batch_window_ms / 1000,
+            max_batch=stt.max_batch,
+        )
 
     async def _transcribe(self, samples: NDArray[np.float32]) -> str:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(_executor, self._run, samples)
+        return await self.queue.submit(samples)
 
-    def _run(self, samples: NDArray[np.float32]) -> str:
+    def _run(self, batch: list[NDArray[np.float32]]) -> list[str]:
         # Beam search, because greedy decoding follows the hint's spelling into the wrong name:
         # on μ-law audio of "…in Chamberi" the first token " Cham" (the hint's "Chamartín")
         # edges out " Chamber" (-0.74 vs -1.10 nats) although "Chamberí" is the likelier word,
@@ -166,7 +178,9 @@ class LocalWhisperSTT(STT):
         # a short turn but cost up to six more decodes (measured 5-13 s on noise).
         # A short window can send Whisper into a repeat loop; a caller says ~4 tokens a second,
         # so this cap never cuts real speech and ends a loop early.
-        max_new_tokens = min(200, 20 + int(samples.size / 16_000 * 10))
-        readings = self._decoder.readings(samples, max_new_tokens)
-        logger.debug("whisper-local: %d readings", len(readings))
-        return self._choice.choose(readings)
+        # A batch decodes up to its longest turn's cap.
+        longest = max(samples.size for samples in batch)
+        max_new_tokens = min(200, 20 + int(longest / 16_000 * 10))
+        batch_readings = self._decoder.readings_batch(batch, max_new_tokens)
+        logger.debug("whisper-local: %d turns in one batch", len(batch))
+        return [self._choice.choose(readings) for readings in batch_readings]

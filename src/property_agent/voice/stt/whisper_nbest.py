@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from property_agent.voice.stt.base import is_no_speech
 
 if TYPE_CHECKING:
-    import numpy as np
     from faster_whisper import WhisperModel
     from numpy.typing import NDArray
 
@@ -63,17 +64,32 @@ class NBestDecoder:
 
     def readings(self, samples: NDArray[np.float32], max_new_tokens: int) -> list[Reading]:
         """The turn's readings, best first; [] when Whisper hears no speech in it."""
+        return self.readings_batch([samples], max_new_tokens)[0]
+
+    def readings_batch(
+        self, batch: list[NDArray[np.float32]], max_new_tokens: int
+    ) -> list[list[Reading]]:
+        """Each turn's readings, as `readings` gives them, from one encoder pass and one beam
+        search over every turn that fits one window (padded to the longest of them)."""
         from faster_whisper.audio import pad_or_trim
 
-        features = self._model.feature_extractor(samples)
-        content = features.shape[-1] - 1
-        frames = window_frames(content)
-        if frames is None:
-            return self._long(samples, max_new_tokens)
-        encoded = self._model.encode(pad_or_trim(features[:, :content], frames))
-        result: Any = self._model.model.generate(
+        results: list[list[Reading]] = [[] for _ in batch]
+        short: list[tuple[int, Any]] = []
+        for index, samples in enumerate(batch):
+            features = self._model.feature_extractor(samples)
+            content = features.shape[-1] - 1
+            if window_frames(content) is None:
+                results[index] = self._long(samples, max_new_tokens)
+            else:
+                short.append((index, features[:, :content]))
+        if not short:
+            return results
+        frames = max(window_frames(f.shape[-1]) or _WINDOW_FRAMES for _, f in short)
+        stacked = np.stack([pad_or_trim(f, frames) for _, f in short])
+        encoded = self._model.encode(stacked)
+        generated: Any = self._model.model.generate(
             encoded,
-            [self._prompt],
+            [self._prompt] * len(short),
             beam_size=self._beam_size,
             num_hypotheses=self._beam_size,
             max_length=len(self._prompt) + max_new_tokens,
@@ -82,7 +98,12 @@ class NBestDecoder:
             suppress_blank=True,
             suppress_tokens=self._suppress,
             max_initial_timestamp_index=_MAX_INITIAL_TIMESTAMP_INDEX,
-        )[0]
+        )
+        for (index, _), result in zip(short, generated, strict=True):
+            results[index] = self._readings_of(result)
+        return results
+
+    def _readings_of(self, result: Any) -> list[Reading]:
         readings = []
         for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
             # The score is the sum of log-probabilities over the length (length penalty 1);

@@ -9,9 +9,11 @@ rest is synthesized.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -26,6 +28,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PACKAGED_VOICE = "en_US-joe-medium"
+
+# Lines every call hears (the greeting, "let me look that up", "sorry, I didn't catch that"):
+# synthesised once per process, not once per call. Measured with 8 callers ringing together, Piper
+# was the server's largest CPU user, and the 8 identical greetings queued ahead of the turns.
+_REPEATED_MAX_CHARS = 200
+_REPEATED_MAX_LINES = 16
 
 _voices: dict[Path, PiperVoice] = {}
 _voices_lock = threading.Lock()
@@ -62,17 +70,34 @@ def _model_path(voice: str | None) -> Path:
     return _packaged_model()
 
 
-def load_voice(model: Path) -> PiperVoice:
-    """The Piper voice at `model` (config at `model.json`), loaded once per process."""
+def load_voice(model: Path, threads: int = 1) -> PiperVoice:
+    """The Piper voice at `model` (config at `model.json`), loaded once per process, on an ONNX
+    session of `threads` threads that never spin while idle."""
     with _voices_lock:
         if model not in _voices:
-            from piper import PiperVoice
-
             try:
-                _voices[model] = PiperVoice.load(model, config_path=f"{model}.json")
+                _voices[model] = _open_voice(model, threads)
             except Exception as exc:
                 raise TTSError(f"piper: cannot load voice {model}: {exc}") from exc
         return _voices[model]
+
+
+def _open_voice(model: Path, threads: int) -> PiperVoice:
+    """`PiperVoice.load` with our session options: onnxruntime's default is a thread per core
+    that busy-waits after each run, taking CPU from Whisper and the other calls' voice
+    detection while it spins."""
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    config = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+    session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
 
 
 class PiperTTS(TTS):
@@ -80,18 +105,20 @@ class PiperTTS(TTS):
 
     name = "piper"
 
-    def __init__(self, voice: str | None = None, speed: float = 1.0) -> None:
+    def __init__(self, voice: str | None = None, speed: float = 1.0, threads: int = 1) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self._speed = speed
+        self._threads = threads
+        self._repeated: OrderedDict[tuple[Path, str], list[AudioChunk]] = OrderedDict()
         # Loaded now, not on the first reply: a broken install fails at start-up, and the first
         # caller does not wait ~2 s for the model.
         self._model = _model_path(voice)
-        self._voice = load_voice(self._model)
+        self._voice = load_voice(self._model, threads)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        return cls(speed=settings.tts.speed)
+        return cls(speed=settings.tts.speed, threads=settings.tts.threads)
 
     @property
     def sample_rate(self) -> int:
@@ -99,10 +126,28 @@ class PiperTTS(TTS):
 
     async def _synthesize(self, text: str, voice: str | None) -> AsyncIterator[AudioChunk]:
         model = _model_path(voice) if voice else self._model
+        key = (model, text)
+        if key in self._repeated:
+            self._repeated.move_to_end(key)
+            for chunk in self._repeated[key]:
+                yield chunk
+            return
+        spoken: list[AudioChunk] = []
+        async for chunk in self._synthesized(model, text):
+            spoken.append(chunk)
+            yield chunk
+        if len(text) <= _REPEATED_MAX_CHARS:  # (a barge-in never gets here: nothing kept)
+            self._repeated[key] = spoken
+            while len(self._repeated) > _REPEATED_MAX_LINES:
+                self._repeated.popitem(last=False)
+
+    async def _synthesized(self, model: Path, text: str) -> AsyncIterator[AudioChunk]:
         piper_voice = self._voice
         if model != self._model:
             loop = asyncio.get_running_loop()
-            piper_voice = await loop.run_in_executor(engine_worker("piper"), load_voice, model)
+            piper_voice = await loop.run_in_executor(
+                engine_worker("piper"), load_voice, model, self._threads
+            )
         steps = iterate_in_executor(self._blocking(piper_voice, text), engine_worker("piper"))
         async with closing(steps):  # a barge-in stops the synthesis after this sentence
             async for chunk in steps:
