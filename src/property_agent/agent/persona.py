@@ -8,7 +8,6 @@ model health and latencies are the runtime's. It is what a `Conversation` runs o
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -46,6 +45,3 @@ class Persona:
         if not self._offline and self.health.degraded:
             return self._offline_agent, True
         return self._primary, self._offline
-
-
-PersonaBuilder = Callable[["Avatar"], Persona]

@@ -50,7 +50,6 @@ class AgentRuntime:
         self.settings = settings
         self.search = search
         self.avatar = avatar or get_avatar(settings.avatar_name)  # unknown name: fails here
-        self.system_prompt = render_system_prompt(self.avatar)
         self.tracing = tracing or Tracing(settings.opik)
         self.health = ModelHealth()
         self.policy = OfflinePolicy(self.avatar, lambda: search.parser, lambda: search.encoder)
@@ -59,8 +58,8 @@ class AgentRuntime:
         self._owns_memory = checkpointer is None  # then it also prunes it
         self._exit = AsyncExitStack()
         self._janitor: MemoryJanitor | None = None
-        self._agents: dict[str, Any] = {}
         self._tool: Any = None
+        self._own: Persona | None = None  # the configured avatar's agents, once started
         self._personas: dict[str, Persona] = {}  # other avatars than the configured one
         self.latencies: dict[str, list[dict[str, float]]] = {}  # thread → per-turn stage timings
 
@@ -81,12 +80,7 @@ class AgentRuntime:
             )
             self._janitor.start()
         self._tool = make_search_tool(self.search, self.settings.agent.tool_timeout_s)
-        self._agents["primary"] = self._build(self.model, self.system_prompt)
-        self._agents["offline"] = (
-            self._agents["primary"]
-            if self.offline
-            else self._build(OfflinePolicyModel(policy=self.policy), self.system_prompt)
-        )
+        self._own = self._build_persona(self.avatar, self.policy, self.model)
         self.tracing.register_prompts(
             (name, render_system_prompt(avatar)) for name, avatar in load_avatars().items()
         )
@@ -104,6 +98,7 @@ class AgentRuntime:
             await asyncio.to_thread(self.policy.guess, "hello")
 
     def _build(self, model: BaseChatModel, system_prompt: str) -> Any:
+        """One compiled agent: `model` with the search tool over the process's memory."""
         return create_agent(
             model,
             [self._tool],
@@ -126,11 +121,12 @@ class AgentRuntime:
 
     def agent_for_turn(self) -> tuple[Any, bool]:
         """The agent to run this turn, and whether it is the degraded (offline) one."""
-        if not self._agents:
+        return self._started().agent_for_turn()
+
+    def _started(self) -> Persona:
+        if self._own is None:
             raise RuntimeError("AgentRuntime.start() has not been awaited")
-        if not self.offline and self.health.degraded:
-            return self._agents["offline"], True
-        return self._agents["primary"], self.offline
+        return self._own
 
     # -- avatars -------------------------------------------------------------------------------
     @property
@@ -152,19 +148,25 @@ class AgentRuntime:
         avatar = self.avatar_for(name)
         if avatar is self.avatar:
             return self
-        if not self._agents:
-            raise RuntimeError("AgentRuntime.start() has not been awaited")
+        self._started()
         key = avatar.name.lower()
         if key not in self._personas:
-            self._personas[key] = self._build_persona(avatar)
+            # The intent head is trained once per encoder (`reader_for`): a new policy reuses it.
+            policy = OfflinePolicy(avatar, lambda: self.search.parser, lambda: self.search.encoder)
+            model = OfflinePolicyModel(policy=policy) if self.offline else self.model
+            self._personas[key] = self._build_persona(avatar, policy, model)
         return self._personas[key]
 
-    def _build_persona(self, avatar: Avatar) -> Persona:
-        # The intent head is trained once per encoder (`reader_for`): a new policy reuses it.
-        policy = OfflinePolicy(avatar, lambda: self.search.parser, lambda: self.search.encoder)
+    def _build_persona(
+        self, avatar: Avatar, policy: OfflinePolicy, model: BaseChatModel
+    ) -> Persona:
+        """`avatar`'s two agents: `model` (the configured one, speaking as `avatar`) and, for
+        degraded turns, its offline policy (the same agent when `model` is that policy)."""
         prompt = render_system_prompt(avatar)
-        offline = self._build(OfflinePolicyModel(policy=policy), prompt)
-        primary = offline if self.offline else self._build(self.model, prompt)
+        primary = self._build(model, prompt)
+        offline = (
+            primary if self.offline else self._build(OfflinePolicyModel(policy=policy), prompt)
+        )
         return Persona(
             avatar=avatar,
             policy=policy,
