@@ -107,8 +107,7 @@ class FastRTCAgent:
                 search_args = dict(event.args)
                 yield SearchStarted(search_args)
             elif isinstance(event, ToolFinished):
-                listings = list(event.result.get("properties") or [])
-                yield ListingsShown(event.name, search_args, event.count, listings)
+                yield _shown(event, search_args)
 
     # -- a turn --------------------------------------------------------------------------------
     async def respond(self, audio: AudioChunk) -> AsyncIterator[VoiceEvent]:
@@ -185,8 +184,7 @@ class FastRTCAgent:
                         async for chunk in filler:
                             yield chunk
                 elif isinstance(event, ToolFinished):
-                    listings = list(event.result.get("properties") or [])
-                    yield ListingsShown(event.name, search_args, event.count, listings)
+                    yield _shown(event, search_args)
                     search_args = {}
             await producer  # its failure is the turn's
         finally:
@@ -295,3 +293,8 @@ class _Inbox:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
+
+
+def _shown(event: ToolFinished, args: dict[str, Any]) -> ListingsShown:
+    """A search's results as the session's event (`args`: what the search was asked)."""
+    return ListingsShown(event.name, args, event.count, list(event.result.get("properties") or []))

@@ -84,7 +84,8 @@ def in_mention_order(listings: Sequence[Listing], order: Sequence[Any]) -> list[
     """The listings the avatar has mentioned, in the order it did, then the rest as found."""
     by_id = {listing["id"]: listing for listing in listings}
     first = [by_id[key] for key in order if key in by_id]
-    return first + [listing for listing in listings if listing["id"] not in set(order)]
+    mentioned_ids = set(order)
+    return first + [listing for listing in listings if listing["id"] not in mentioned_ids]
 
 
 def _excerpt(text: str) -> str:

@@ -73,14 +73,12 @@ class VoiceStack:
 
     def mount(self, app: FastAPI) -> FastAPI:
         """Serve the web page at `/` (after the API routes, which keep precedence)."""
-        default = self.settings.avatar_name.lower()  # the configured one, first in the picker
-        others = {key: a for key, a in self.runtime.avatars.items() if key != default}
-        avatars = {default: self.runtime.avatar, **others}
+        avatars = self.runtime.avatars  # the configured one first: the picker's default
         page = build_page(
             self.sessions,
             self.handler(),
             avatars,
-            default,
+            next(iter(avatars)),
             concurrency_limit=self.settings.web.max_sessions,
             time_limit_s=self.settings.web.time_limit_s,
         )

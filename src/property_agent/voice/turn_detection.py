@@ -118,7 +118,8 @@ class StreamingPauseDetector:
         ended = False
         while len(self._pending) >= WINDOW_16K:
             window, self._pending = self._pending[:WINDOW_16K], self._pending[WINDOW_16K:]
-            self._heard.append(window)
+            if self.turn_model is not None:  # only the turn model reads what was heard
+                self._heard.append(window)
             probability, self._state = self.model(window, self._state, RATE)
             step = self._update(float(np.asarray(probability).reshape(-1)[0]))
             if step is Step.ASK:

@@ -50,6 +50,11 @@ def header(avatar: Avatar) -> str:
     )
 
 
+def typing_hint(avatar: Avatar) -> str:
+    """The text box's placeholder."""
+    return f"Type a message to {avatar.name}…"
+
+
 def new_page_key() -> str:
     """A page session's key: its calls and typed turns share the conversation `web-<key>`."""
     return secrets.token_urlsafe(9)
@@ -126,7 +131,7 @@ def build_page(
                 with gr.Row(elem_id="typing"):
                     box = gr.Textbox(
                         show_label=False,
-                        placeholder=f"Type a message to {first.name}…",
+                        placeholder=typing_hint(first),
                         container=False,
                         scale=5,
                         elem_id="typed",
@@ -184,7 +189,7 @@ def build_page(
                 [],
                 listing_cards([]),
                 state_indicator("off", avatar.name),
-                gr.update(placeholder=f"Type a message to {avatar.name}…"),
+                gr.update(placeholder=typing_hint(avatar)),
             )
 
         picker.change(
