@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from property_agent.cli.common import cli_settings, fail, loading, local_only, out
-from property_agent.cli.farewell import is_farewell
+from property_agent.cli.farewell import QUIT_HINT, is_farewell, next_line
 
 if TYPE_CHECKING:
     from property_agent.config import Settings
@@ -77,8 +77,7 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
             fail(search.status().message)
         mode = "offline policy" if runtime.offline else settings.llm_provider
         out.print(
-            f"[dim]Talking to {runtime.avatar.name} ({mode}); thread {thread_id}. "
-            "Say bye, or an empty line or Ctrl-D, to quit.[/]"
+            f"[dim]Talking to {runtime.avatar.name} ({mode}); thread {thread_id}. {QUIT_HINT}[/]"
         )
         conversation = runtime.conversation(thread_id)
         intro = await conversation.greet()
@@ -86,13 +85,7 @@ async def _chat(settings: Settings, path: Path, thread_id: str) -> None:
             out.print(f"[bold]{runtime.avatar.name}:[/] {intro}", highlight=False)
         else:
             out.print(f"[dim](resuming conversation {thread_id})[/]")
-        while True:
-            try:
-                text = await asyncio.to_thread(input, "you> ")
-            except EOFError:
-                break
-            if not text.strip() or text.strip().lower() in {"quit", "exit"}:
-                break
+        while (text := await asyncio.to_thread(next_line)) is not None:
             async for event in conversation.respond(text):
                 if isinstance(event, ToolStarted):
                     out.print(f"[dim]  → {event.name}({event.args})[/]", highlight=False)

@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from property_agent.cli.common import err, fail, out
-from property_agent.cli.farewell import is_farewell
+from property_agent.cli.farewell import QUIT_HINT, is_farewell, next_line
 from property_agent.cli.remote import RemoteError, Server
 
 
@@ -30,17 +30,8 @@ def chat_remote(url: str, wanted: str | None, thread_id: str) -> None:
     except RemoteError as exc:
         fail(str(exc), exc.code)
     name = avatar["name"]
-    out.print(
-        f"[dim]Talking to {name} at {server.url}; thread {thread_id}. "
-        "Say bye, or an empty line or Ctrl-D, to quit.[/]"
-    )
-    while True:
-        try:
-            text = input("you> ")
-        except EOFError:
-            break
-        if not text.strip() or text.strip().lower() in {"quit", "exit"}:
-            break
+    out.print(f"[dim]Talking to {name} at {server.url}; thread {thread_id}. {QUIT_HINT}[/]")
+    while (text := next_line()) is not None:
         body = {"thread_id": thread_id, "message": text, "avatar": avatar["key"]}
         try:
             with _thinking(name):

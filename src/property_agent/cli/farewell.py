@@ -1,4 +1,5 @@
-"""When the caller takes leave in the terminal chat, local or through a server."""
+"""The terminal chat's lines, local or through a server: the next one, and when the caller takes
+leave."""
 
 from __future__ import annotations
 
@@ -14,5 +15,17 @@ _FAREWELL = re.compile(
 )
 
 
+QUIT_HINT = "Say bye, or an empty line or Ctrl-D, to quit."
+
+
 def is_farewell(text: str) -> bool:
     return bool(_FAREWELL.match(text.strip()))
+
+
+def next_line() -> str | None:
+    """What the caller types next; None when they quit (Ctrl-D, an empty line, quit or exit)."""
+    try:
+        text = input("you> ")
+    except EOFError:
+        return None
+    return None if not text.strip() or text.strip().lower() in {"quit", "exit"} else text
